@@ -1,0 +1,34 @@
+# Two entry points (see README Quick start):
+#   make replay  - set up .venv and replay the sample AdminInitiateAuth calls
+#   make test    - set up .venv and run the test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup replay test lint sam-check ci clean
+
+$(BIN)/harness: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/harness
+
+setup: $(BIN)/harness
+
+replay: setup
+	$(BIN)/harness replay events/replays/sample.ps1
+
+test: setup
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+sam-check: setup
+	$(BIN)/sam validate --lint --template template.yaml
+	$(BIN)/sam build --template template.yaml
+
+clean:
+	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
