@@ -1,0 +1,135 @@
+"""The harness's named settings: every [A] of the contract, in one place, with one default.
+
+Where AWS documents nothing and observations disagree, the contract marks the behaviour [A].
+Each such behaviour is a field here, with its default and its reason (the field's ``doc``);
+nothing in the emulator hard-codes one. Settings come from the CLI (``--set name=value``), from
+a replay's ``setup.settings``, or from Python (``Settings(...)``). Harness conventions that are
+not Cognito behaviour at all (the MFA code the emulator accepts) live here too, marked as such.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, get_args, get_type_hints
+
+FieldName = Literal["validationData", "clientMetadata"] | None
+
+
+def _setting(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    auth_trigger_order: Literal["post-auth-first", "pre-token-first"] = _setting(
+        "post-auth-first",
+        "[A] contract 4: PostAuthentication before PreTokenGeneration is the documented order; "
+        "one report claims the reverse.",
+    )
+    migration_pre_signup_source: (
+        Literal["PreSignUp_SignUp", "PreSignUp_AdminCreateUser", "PreSignUp_ExternalProvider"]
+        | None
+    ) = _setting(
+        None,
+        "[A] contract 4: whether creating a migrated user also runs PreSignUp (one report saw "
+        "it; AWS documents nothing), and with which triggerSource. none: it does not run.",
+    )
+    migration_runs_pre_authentication: bool = _setting(
+        False, "[A] contract 4: PreAuthentication runs on the migrating sign-in."
+    )
+    migration_runs_post_authentication: bool = _setting(
+        True, "[A] contract 4: PostAuthentication runs on the migrating sign-in."
+    )
+    migration_runs_pre_token_generation: bool = _setting(
+        True, "[A] contract 4: PreTokenGeneration runs on the migrating sign-in."
+    )
+    refused_user_runs_pre_authentication: bool = _setting(
+        False,
+        "[A] contract 4: PreAuthentication runs before a disabled or unconfirmed user is refused.",
+    )
+    srp_runs_pre_authentication: bool = _setting(
+        True, "[A] contract 4: USER_SRP_AUTH runs PreAuthentication at the initiate call."
+    )
+    custom_auth_runs_pre_authentication: bool = _setting(
+        True, "[A] contract 4: CUSTOM_AUTH runs PreAuthentication at the initiate call."
+    )
+    refresh_client_metadata_field: FieldName = _setting(
+        None,
+        "[A] contract 4: the field in which PreTokenGeneration gets a refresh call's "
+        "ClientMetadata (validationData, clientMetadata); none: it runs without it.",
+    )
+    protected_claim_override: Literal["reject", "ignore"] = _setting(
+        "reject",
+        "[A] pre token generation: overriding a claim Cognito protects (sub, aud, iss, "
+        "token_use, cognito:username... [D] user-pool-lambda-pre-token-generation) fails the "
+        "call with InvalidLambdaResponseException (reject) or is dropped (ignore).",
+    )
+    mfa_code: str = _setting(
+        "123456",
+        "Harness convention, not Cognito: the code the emulator accepts for SMS_MFA, "
+        "SOFTWARE_TOKEN_MFA and EMAIL_OTP challenges (a real pool sends a random one).",
+    )
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
+        """A copy with ``overrides`` applied; values may be strings as typed on a command line."""
+        hints = get_type_hints(Settings)
+        changes: dict[str, Any] = {}
+        for name, raw in overrides.items():
+            if name not in hints:
+                raise SettingsError(
+                    f"unknown setting {name!r}; known settings: {', '.join(self.names())}"
+                )
+            changes[name] = _coerce(name, hints[name], raw)
+        return dataclasses.replace(self, **changes)
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _allowed(annotation: Any) -> list[Any]:
+    allowed: list[Any] = []
+    for arg in get_args(annotation) or (annotation,):
+        if get_args(arg):
+            allowed.extend(_allowed(arg))
+        else:
+            allowed.append(arg)
+    return allowed
+
+
+def _coerce(name: str, annotation: Any, raw: Any) -> Any:
+    if annotation is bool:
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).lower() in ("true", "yes", "1", "on"):
+            return True
+        if str(raw).lower() in ("false", "no", "0", "off"):
+            return False
+        raise SettingsError(f"setting {name} takes true or false, not {raw!r}")
+    if annotation is str:
+        return str(raw)
+    allowed = _allowed(annotation)
+    value = None if raw is None or str(raw).lower() in ("none", "null", "") else str(raw)
+    if value in allowed or (value is None and type(None) in allowed):
+        return value
+    choices = ", ".join("none" if a is type(None) else str(a) for a in allowed)
+    raise SettingsError(f"setting {name} takes one of {choices}, not {raw!r}")
+
+
+def settings_markdown() -> str:
+    """The settings as a Markdown table for the README, generated from this module."""
+    default = Settings()
+    rows = ["| Setting | Default | What it decides |", "|---|---|---|"]
+    for spec in fields(Settings):
+        value = getattr(default, spec.name)
+        shown = (
+            "none" if value is None else str(value).lower() if isinstance(value, bool) else value
+        )
+        rows.append(f"| `{spec.name}` | `{shown}` | {spec.metadata['doc']} |")
+    return "\n".join(rows)
