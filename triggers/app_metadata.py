@@ -191,6 +191,9 @@ def validate_envelope(event: object, *, trigger: str) -> dict[str, Any]:
         isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
     ):
         raise TriggerError("Malformed event: request.userAttributes must map strings to strings")
+    caller = event.get("callerContext", {})
+    if not isinstance(caller, dict) or not isinstance(caller.get("clientId", ""), str | None):
+        raise TriggerError("Malformed event: callerContext must be an object")
     if not isinstance(event.get("response"), dict):
         event["response"] = {}
     return event
@@ -205,6 +208,12 @@ def _string_map(request: Mapping[str, Any], name: MetadataField) -> dict[str, st
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise TriggerError(f"Invalid metadata: every value in {name} must be a string")
     return value
+
+
+def _client_id(event: Mapping[str, Any]) -> str | None:
+    caller = event.get("callerContext")
+    client_id = caller.get("clientId") if isinstance(caller, Mapping) else None
+    return client_id if isinstance(client_id, str) else None
 
 
 def _loggable(schema: MetadataSchema, raw: Mapping[str, str]) -> dict[str, str]:
@@ -240,7 +249,7 @@ def read_metadata(
         extra={
             "triggerSource": trigger_source,
             "userName": event.get("userName"),
-            "clientId": (event.get("callerContext") or {}).get("clientId"),
+            "clientId": _client_id(event),
             "metadataField": source_field,
             "metadataKeys": sorted(raw),
             "metadata": _loggable(schema, raw),

@@ -79,7 +79,8 @@ def hash_password(password: str, salt: bytes, iterations: int) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex()
 
 
-@logger.inject_lambda_context(clear_state=True)
+# log_event=False wins over POWERTOOLS_LOGGER_LOG_EVENT: this event carries a plaintext password.
+@logger.inject_lambda_context(clear_state=True, log_event=False)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = validate_envelope(event, trigger="UserMigration")
     metadata = read_metadata(event, METADATA, logger)
