@@ -151,3 +151,121 @@ def generate(
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
+
+
+class InputError(click.ClickException):
+    """Bad input (a replay, a template, a setting): exit status 2, one actionable line."""
+
+    exit_code = 2
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--template",
+    "template_path",
+    default="template.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SAM template whose pool, client and trigger wiring to emulate.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--verbose", is_flag=True, help="Add every event and response (secrets redacted).")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_key_value_pairs,
+    help="Override a named setting (see `harness settings`); repeatable.",
+)
+@click.option(
+    "--setup",
+    "setup_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A setup file (users, legacy users, invitations, settings) applied last.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of stdout.",
+)
+def replay(
+    paths: tuple[Path, ...],
+    template_path: Path,
+    fmt: str,
+    verbose: bool,
+    overrides: dict[str, str] | None,
+    setup_path: Path | None,
+    output: Path | None,
+) -> None:
+    """Replay Cognito API calls through the real triggers and show which got the metadata.
+
+    PATHS are JSON / JSON Lines call files, PowerShell scripts (Start-CGIPAuthAdmin...), AWS CLI
+    command lines or CloudTrail exports. Exit status: 0 when every expectation is met, 1 when
+    one is not, 2 for unusable input.
+    """
+    import json
+
+    from harness import report
+    from harness.replay.loader import load_replay
+    from harness.replay.model import ReplayError
+    from harness.replay.runner import run_replay
+    from harness.settings import Settings, SettingsError
+    from harness.template import TemplateError, load_stack
+
+    try:
+        settings = Settings().with_overrides(overrides or {})
+        stack = load_stack(template_path)
+        loaded = load_replay(list(paths), setup_path)
+        show = (
+            _progress
+            if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty()
+            else None
+        )
+        result = run_replay(loaded, stack, settings=settings, progress=show)
+    except (ReplayError, TemplateError, SettingsError, ValueError) as error:
+        raise InputError(str(error)) from None
+    if fmt == "json":
+        text = json.dumps(report.to_json(result, verbose=verbose), indent=2) + "\n"
+    elif fmt == "markdown":
+        text = report.to_markdown(result)
+    else:
+        text = report.to_table(result) + "\n"
+        if verbose:
+            text += json.dumps(report.to_json(result, verbose=True)["calls"], indent=2) + "\n"
+    if output:
+        output.write_text(text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if not result.ok:
+        click.echo(f"{len(result.failures)} expectation(s) failed", err=True)
+        raise SystemExit(1)
+
+
+def _progress(number: int, total: int, _result: object) -> None:
+    click.echo(f"\rreplaying {number}/{total}", err=True, nl=number == total)
+
+
+@main.command("settings")
+def settings_command() -> None:
+    """List the named settings (the contract's [A] behaviours) with defaults."""
+    from harness.settings import settings_markdown
+
+    click.echo(settings_markdown())
+
+
+@main.command("routing")
+def routing_command() -> None:
+    """Print the ClientMetadata routing table the emulator follows, with sources."""
+    from harness.routing import routing_markdown
+
+    click.echo(routing_markdown())

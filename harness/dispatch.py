@@ -1,0 +1,252 @@
+"""Trigger dispatch: build the event Cognito would send, invoke, turn the answer into Cognito's.
+
+Every invocation is recorded as an :class:`Invocation` (what the report shows): which trigger,
+which triggerSource, in which field the call's ClientMetadata arrived (decided by
+:mod:`harness.routing`), how long it took, and the error Cognito gave the caller, if any.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness import errors
+from harness.events import build_event
+from harness.invoke import COGNITO_TRIGGER_TIMEOUT_SECONDS, Invoker, InvokeResult
+from harness.routing import metadata_field
+from harness.settings import Settings
+from harness.template import FunctionSpec
+
+REDACTED = "[REDACTED]"
+#: Request fields that carry secrets: never in a report, a log or a recorded replay.
+SECRET_REQUEST_FIELDS = frozenset({"password", "code", "challengeAnswer"})
+
+
+@dataclass
+class Invocation:
+    """One trigger invocation, as the report shows it."""
+
+    trigger: str
+    trigger_source: str
+    function: str
+    metadata_field: str | None
+    metadata: dict[str, str] | None
+    duration_ms: float = 0.0
+    init_duration_ms: float | None = None
+    error: dict[str, str] | None = None
+    #: What the function printed (its CloudWatch lines), secrets of the event removed.
+    logs: str = field(default="", repr=False)
+    event: dict[str, Any] = field(default_factory=dict, repr=False)
+    response: dict[str, Any] | None = field(default=None, repr=False)
+
+    def to_json(self, verbose: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "trigger": self.trigger,
+            "triggerSource": self.trigger_source,
+            "function": self.function,
+            "metadataField": self.metadata_field,
+            "metadata": self.metadata,
+            "durationMs": round(self.duration_ms, 3),
+            "initDurationMs": None
+            if self.init_duration_ms is None
+            else round(self.init_duration_ms, 3),
+            "error": self.error,
+        }
+        if verbose:
+            data["event"] = self.event
+            data["response"] = self.response
+            data["logs"] = self.logs
+        return data
+
+
+def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``event`` with its secrets (migration password, codes, answers) replaced."""
+    shown = copy.deepcopy(dict(event))
+    request = shown.get("request")
+    if isinstance(request, dict):
+        for name in SECRET_REQUEST_FIELDS & request.keys():
+            if request[name] is not None:
+                request[name] = REDACTED
+    return shown
+
+
+class TriggerDispatcher:
+    """Runs the triggers a pool is wired to, with Cognito's routing, checks and errors."""
+
+    def __init__(
+        self,
+        functions: Mapping[str, FunctionSpec],
+        invoker: Invoker,
+        settings: Settings,
+        *,
+        region: str,
+        user_pool_id: str,
+        pre_token_version: str = "V1_0",
+        prevent_user_existence_errors: bool = False,
+    ) -> None:
+        self.functions = dict(functions)
+        self.invoker = invoker
+        self.settings = settings
+        self.region = region
+        self.user_pool_id = user_pool_id
+        self.pre_token_version = pre_token_version
+        self.prevent_user_existence_errors = prevent_user_existence_errors
+        self.invocations: list[Invocation] = []
+
+    def has(self, trigger: str) -> bool:
+        return trigger in self.functions
+
+    def run(
+        self,
+        trigger_source: str,
+        *,
+        operation: str,
+        username: str,
+        client_id: str,
+        user_attributes: Mapping[str, str],
+        client_metadata: Mapping[str, str] | None,
+        validation_data: Mapping[str, str] | None = None,
+        request: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Invoke the trigger for ``trigger_source``; return its ``response`` object.
+
+        Returns None when the pool has no function for that trigger. Raises the
+        :class:`~harness.errors.CognitoError` Cognito would return when the trigger fails.
+        ``client_metadata`` is the API call's ClientMetadata; the routing table decides in
+        which field (if any) the trigger receives it. ``validation_data`` is SignUp's and
+        AdminCreateUser's separate ValidationData parameter.
+        """
+        trigger = trigger_source.split("_", 1)[0]
+        if trigger == "TokenGeneration":
+            trigger = "PreTokenGeneration"
+        function = self.functions.get(trigger)
+        if function is None:
+            return None
+        routed = metadata_field(operation, trigger, self.settings)
+        metadata = dict(client_metadata) if client_metadata else None
+        validation = dict(validation_data) if validation_data else None
+        client_field: dict[str, str] | None = None
+        if routed == "validationData" and metadata:
+            validation = {**(validation or {}), **metadata}
+        elif routed == "clientMetadata":
+            client_field = metadata
+        event = build_event(
+            trigger_source,
+            username=username,
+            region=self.region,
+            user_pool_id=self.user_pool_id,
+            client_id=client_id,
+            user_attributes=dict(user_attributes),
+            validation_data=validation,
+            client_metadata=client_field,
+            request=request,
+            token_version=self.pre_token_version,
+            prevent_user_existence_errors=self.prevent_user_existence_errors,
+        )
+        shown_field = routed if metadata and routed else ("validationData" if validation else None)
+        record = Invocation(
+            trigger=trigger,
+            trigger_source=trigger_source,
+            function=function.logical_id,
+            metadata_field=shown_field,
+            metadata=metadata if routed and metadata else validation,
+            event=redact_event(event),
+        )
+        self.invocations.append(record)
+        timeout = min(function.timeout, COGNITO_TRIGGER_TIMEOUT_SECONDS)
+        started = time.perf_counter()
+        result = self.invoker.invoke(function, event, timeout)
+        record.duration_ms = result.duration_ms or (time.perf_counter() - started) * 1000
+        record.init_duration_ms = result.init_duration_ms
+        record.logs = _scrub(result.logs, event)
+        try:
+            response = _response_of(trigger, result)
+        except errors.CognitoError as error:
+            record.error = error.to_dict()
+            raise
+        record.response = response
+        return response
+
+
+def _scrub(logs: str, event: Mapping[str, Any]) -> str:
+    """Remove the event's secrets from what a trigger printed: a careless trigger may log them."""
+    request = event.get("request") or {}
+    for name in SECRET_REQUEST_FIELDS:
+        secret = request.get(name)
+        if isinstance(secret, str) and len(secret) >= 3:
+            logs = logs.replace(secret, REDACTED)
+    return logs
+
+
+def _response_of(trigger: str, result: InvokeResult) -> dict[str, Any]:
+    """Cognito's reading of a Lambda answer (contract section 5)."""
+    if result.timed_out:
+        raise errors.UnexpectedLambdaException(
+            f"{trigger} invocation failed due to error Socket timeout while invoking Lambda "
+            "function."
+        )
+    if result.error_type is not None:
+        if result.error_type.startswith("Runtime.") and result.error_type != "Runtime.MarshalError":
+            # The runtime itself failed (import error, process exit, out of memory).
+            raise errors.UnexpectedLambdaException(
+                f"{trigger} invocation failed due to error {result.error_type}."
+            )
+        if result.error_type == "Runtime.MarshalError":
+            raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+        # Cognito appends a period even when the message already ends with one.
+        raise errors.UserLambdaValidationException(
+            f"{trigger} failed with error {result.error_message}."
+        )
+    if result.raw is not None:
+        raise errors.InvalidLambdaResponseException("Invalid lambda function output : Invalid JSON")
+    payload = result.payload
+    if not isinstance(payload, dict) or not isinstance(payload.get("response", {}), dict | None):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    response = payload.get("response") or {}
+    _check_response_types(trigger, response)
+    return response
+
+
+#: Response fields Cognito reads, by trigger, and the JSON types it accepts for each.
+#: [D] contract section 2 (per-trigger response tables of the Developer Guide).
+RESPONSE_TYPES: Mapping[str, Mapping[str, tuple[type, ...]]] = {
+    "PreSignUp": {
+        "autoConfirmUser": (bool,),
+        "autoVerifyEmail": (bool,),
+        "autoVerifyPhone": (bool,),
+    },
+    "UserMigration": {
+        "userAttributes": (dict,),
+        "finalUserStatus": (str,),
+        "messageAction": (str,),
+        "desiredDeliveryMediums": (list,),
+        "forceAliasCreation": (bool,),
+        "enableSMSMFA": (bool,),
+    },
+    "CustomMessage": {"smsMessage": (str,), "emailMessage": (str,), "emailSubject": (str,)},
+    "PreTokenGeneration": {
+        "claimsOverrideDetails": (dict,),
+        "claimsAndScopeOverrideDetails": (dict,),
+    },
+    "DefineAuthChallenge": {
+        "challengeName": (str,),
+        "issueTokens": (bool,),
+        "failAuthentication": (bool,),
+    },
+    "CreateAuthChallenge": {
+        "publicChallengeParameters": (dict,),
+        "privateChallengeParameters": (dict,),
+        "challengeMetadata": (str,),
+    },
+    "VerifyAuthChallengeResponse": {"answerCorrect": (bool,)},
+}
+
+
+def _check_response_types(trigger: str, response: Mapping[str, Any]) -> None:
+    for name, types in RESPONSE_TYPES.get(trigger, {}).items():
+        value = response.get(name)
+        if value is not None and not isinstance(value, types):
+            raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")

@@ -1,0 +1,469 @@
+"""The emulated user pool: moto holds the state, the harness adds what moto lacks.
+
+moto (in-process, ``mock_aws``) holds the pool, the app client, users, passwords, statuses and
+signing keys, and the DynamoDB tables the triggers use. The harness adds trigger dispatch with
+Cognito's ClientMetadata routing, trigger results applied, and Cognito's trigger errors. Each
+API operation lives in one module of :mod:`harness.operations`; this module is the shared
+state they work on.
+
+Everything comes from the SAM template: the pool and client settings, which function serves
+which trigger, and the tables, under the names the functions see in their environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeSerializer
+from moto import mock_aws
+from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
+
+from harness import errors
+from harness.dispatch import REDACTED, Invocation, TriggerDispatcher
+from harness.invoke import InProcessInvoker, Invoker
+from harness.settings import Settings
+from harness.template import FunctionSpec, Stack, fill_placeholders, load_stack
+
+#: Cognito's default AuthSessionValidity: a challenge session lives 3 minutes.
+#: [D] CreateUserPoolClient API reference, AuthSessionValidity (default 3).
+SESSION_SECONDS = 180
+#: Auth parameters and challenge responses that are secrets: redacted in every record.
+SECRET_PARAMETERS = frozenset(
+    {
+        "PASSWORD",
+        "NEW_PASSWORD",
+        "SECRET_HASH",
+        "REFRESH_TOKEN",
+        "SRP_A",
+        "PASSWORD_CLAIM_SIGNATURE",
+        "SMS_MFA_CODE",
+        "SOFTWARE_TOKEN_MFA_CODE",
+        "EMAIL_OTP_CODE",
+        "ANSWER",
+        "Password",
+        "PreviousPassword",
+        "ProposedPassword",
+        "TemporaryPassword",
+        "ConfirmationCode",
+        "Session",
+        "AccessToken",
+        "SecretHash",
+    }
+)
+
+
+def redact_params(value: Any) -> Any:
+    """A copy of API request or response parameters with every secret replaced."""
+    if isinstance(value, Mapping):
+        return {
+            k: (REDACTED if k in SECRET_PARAMETERS and v else redact_params(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_params(v) for v in value]
+    return value
+
+
+@dataclass
+class AuthSession:
+    """Server-side state behind a challenge's ``Session`` string."""
+
+    username: str
+    client_id: str
+    challenge: str
+    created: float
+    user_not_found: bool = False
+    #: CUSTOM_AUTH: the session list Define/Create/Verify see, and the pending challenge.
+    history: list[dict[str, Any]] = field(default_factory=list)
+    private_parameters: dict[str, str] = field(default_factory=dict)
+    challenge_metadata: str | None = None
+    #: USER_SRP_AUTH: the server's SRP state for PASSWORD_VERIFIER.
+    srp: Any = None
+    #: The triggerSource PreTokenGeneration uses when this session ends in tokens.
+    token_source: str = "TokenGeneration_Authentication"
+
+
+@dataclass
+class CallRecord:
+    """One API call as the report shows it."""
+
+    operation: str
+    source: str
+    request: dict[str, Any]
+    invocations: list[Invocation]
+    response: dict[str, Any] | None = None
+    error: errors.CognitoError | None = None
+    duration_ms: float = 0.0
+
+    @property
+    def outcome(self) -> dict[str, Any]:
+        if self.error is not None:
+            return {"status": "error", **self.error.to_dict()}
+        response = self.response or {}
+        if "AuthenticationResult" in response:
+            return {"status": "tokens"}
+        if "ChallengeName" in response:
+            return {"status": "challenge", "challenge": response["ChallengeName"]}
+        return {"status": "ok"}
+
+
+class Emulator:
+    """A local Cognito user pool built from a SAM template, with its triggers wired.
+
+    Use as a context manager; it starts moto's in-process mock on enter and stops it on exit.
+    """
+
+    def __init__(
+        self,
+        stack: Stack | Path | str = "template.yaml",
+        *,
+        settings: Settings | None = None,
+        invoker: Invoker | None = None,
+        pool: str | None = None,
+        client: str | None = None,
+        clock: Callable[[], float] = time.time,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.stack = stack if isinstance(stack, Stack) else load_stack(Path(stack))
+        self.settings = settings or Settings()
+        self.invoker: Invoker = invoker or InProcessInvoker(region=self.stack.region)
+        self.pool_spec = self.stack.pools[pool] if pool else self.stack.default_pool
+        if client:
+            self.client_spec = self.stack.clients[client]
+        else:
+            own = [
+                c
+                for c in self.stack.clients.values()
+                if c.pool_logical_id == self.pool_spec.logical_id
+            ]
+            self.client_spec = own[0] if len(own) == 1 else self.stack.default_client
+        if overrides:
+            self._override(overrides)
+        self.clock = clock
+        self.region = self.stack.region
+        self.sessions: dict[str, AuthSession] = {}
+        self.calls: list[CallRecord] = []
+        #: Ids seen in calls (a deployed pool's) mapped onto the emulated ones.
+        self.id_map: dict[str, str] = {}
+        self._mock: Any = None
+        self.user_pool_id = ""
+        self.client_id = ""
+
+    #: Pool and client settings a replay's ``setup.pool`` may change, and where they live.
+    OVERRIDABLE = ("PreventUserExistenceErrors", "ExplicitAuthFlows", "MfaConfiguration")
+
+    def _override(self, overrides: Mapping[str, Any]) -> None:
+        unknown = sorted(set(overrides) - set(self.OVERRIDABLE))
+        if unknown:
+            raise ValueError(
+                f"setup.pool: cannot override {', '.join(unknown)}; "
+                f"overridable: {', '.join(self.OVERRIDABLE)}"
+            )
+        client, pool = self.client_spec, self.pool_spec
+        if "PreventUserExistenceErrors" in overrides:
+            value = overrides["PreventUserExistenceErrors"]
+            client = dataclasses.replace(
+                client,
+                prevent_user_existence_errors=value in ("ENABLED", True),
+                properties={**client.properties, "PreventUserExistenceErrors": value},
+            )
+        if "ExplicitAuthFlows" in overrides:
+            flows = tuple(overrides["ExplicitAuthFlows"])
+            client = dataclasses.replace(
+                client,
+                explicit_auth_flows=flows,
+                properties={**client.properties, "ExplicitAuthFlows": list(flows)},
+            )
+        if "MfaConfiguration" in overrides:
+            value = str(overrides["MfaConfiguration"])
+            pool = dataclasses.replace(
+                pool,
+                mfa_configuration=value,
+                enabled_mfas=pool.enabled_mfas or ("SMS_MFA", "SOFTWARE_TOKEN_MFA"),
+                properties={**pool.properties, "MfaConfiguration": value},
+            )
+        self.client_spec, self.pool_spec = client, pool
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self._mock = mock_aws()
+        self._mock.start()
+        try:
+            self._build()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        self.invoker.close()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+
+    def _build(self) -> None:
+        cognito = boto3.client("cognito-idp", region_name=self.region)
+        dynamodb = boto3.client("dynamodb", region_name=self.region)
+        for table in self.stack.tables.values():
+            dynamodb.create_table(**table.create_table_kwargs())
+        created = cognito.create_user_pool(**self.pool_spec.create_user_pool_kwargs())
+        self.user_pool_id = created["UserPool"]["Id"]
+        mfa = self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id)
+        if mfa:
+            cognito.set_user_pool_mfa_config(**mfa)
+        client = cognito.create_user_pool_client(
+            **self.client_spec.create_user_pool_client_kwargs(self.user_pool_id)
+        )["UserPoolClient"]
+        self.client_id = client["ClientId"]
+        self.client_secret: str | None = client.get("ClientSecret")
+        known = {
+            f"{self.pool_spec.logical_id}:Id": self.user_pool_id,
+            f"{self.pool_spec.logical_id}:ProviderName": (
+                f"cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+            ),
+            f"{self.client_spec.logical_id}:Id": self.client_id,
+            f"{self.client_spec.logical_id}:ClientId": self.client_id,
+        }
+        functions: dict[str, FunctionSpec] = {}
+        for trigger, logical_id in self.pool_spec.triggers.items():
+            spec = self.stack.functions[logical_id]
+            functions[trigger] = dataclasses.replace(
+                spec, environment=fill_placeholders(spec.environment, known)
+            )
+        self.dispatcher = TriggerDispatcher(
+            functions,
+            self.invoker,
+            self.settings,
+            region=self.region,
+            user_pool_id=self.user_pool_id,
+            pre_token_version=self.pool_spec.pre_token_generation_version,
+            prevent_user_existence_errors=self.client_spec.prevent_user_existence_errors,
+        )
+        backend = cognitoidp_backends[self.stack.account_id][self.region]
+        self.backend = backend
+        self.pool = backend.user_pools[self.user_pool_id]
+
+    # ------------------------------------------------------------------ ids and users
+
+    def resolve_pool_id(self, user_pool_id: Any) -> str:
+        """Map a call's UserPoolId (the emulated one, or a deployed pool's) onto the pool."""
+        if not isinstance(user_pool_id, str) or not user_pool_id:
+            raise errors.InvalidParameterException(
+                "1 validation error detected: Value null at 'userPoolId' failed to satisfy "
+                "constraint: Member must not be null"
+            )
+        if user_pool_id != self.user_pool_id:
+            self.id_map.setdefault(user_pool_id, self.user_pool_id)
+        return self.user_pool_id
+
+    def resolve_client_id(self, client_id: Any) -> str:
+        if not isinstance(client_id, str) or not client_id:
+            raise errors.InvalidParameterException(
+                "1 validation error detected: Value null at 'clientId' failed to satisfy "
+                "constraint: Member must not be null"
+            )
+        if client_id != self.client_id:
+            self.id_map.setdefault(client_id, self.client_id)
+        return self.client_id
+
+    @property
+    def prevent_user_existence_errors(self) -> bool:
+        return self.client_spec.prevent_user_existence_errors
+
+    @property
+    def explicit_auth_flows(self) -> tuple[str, ...]:
+        return self.client_spec.explicit_auth_flows
+
+    def find_user(self, username: str) -> CognitoIdpUser | None:
+        user: CognitoIdpUser | None = self.pool._get_user(username)
+        if user is None and not self.pool_spec.properties.get("UsernameConfiguration", {}).get(
+            "CaseSensitive", True
+        ):
+            folded = username.casefold()
+            user = next(
+                (u for name, u in self.pool.users.items() if name.casefold() == folded), None
+            )
+        return user
+
+    def user_attributes(self, user: CognitoIdpUser, *, with_status: bool = False) -> dict[str, str]:
+        attributes = {a["Name"]: str(a["Value"]) for a in user.attributes}
+        if with_status:
+            attributes["cognito:user_status"] = str(user.status)
+        return attributes
+
+    def create_user(
+        self,
+        username: str,
+        *,
+        password: str | None,
+        status: str,
+        attributes: Mapping[str, str],
+    ) -> CognitoIdpUser:
+        user = CognitoIdpUser(
+            self.user_pool_id,
+            username,
+            password,
+            status,
+            [{"Name": k, "Value": v} for k, v in attributes.items()],
+        )
+        self.pool.users[user.username] = user
+        return user
+
+    def new_code(self) -> str:
+        """The code the pool "sends" (SMS, email): the ``accepted_code`` setting."""
+        return self.settings.mfa_code
+
+    # ------------------------------------------------------------------ sessions
+
+    def open_session(self, session: AuthSession) -> str:
+        token = secrets.token_urlsafe(48)
+        self.sessions[token] = session
+        return token
+
+    def take_session(self, token: Any, challenge: str) -> AuthSession:
+        # Not removed here: a wrong MFA code leaves the session usable; operations close it.
+        session = self.sessions.get(token) if isinstance(token, str) else None
+        if session is None:
+            raise errors.NotAuthorizedException("Invalid session for the user.")
+        if self.clock() - session.created > SESSION_SECONDS:
+            del self.sessions[token]
+            raise errors.NotAuthorizedException("Invalid session for the user, session is expired.")
+        if session.challenge != challenge:
+            raise errors.InvalidParameterException(
+                f"Incorrect challenge name: expected {session.challenge}, got {challenge}"
+            )
+        return session
+
+    # ------------------------------------------------------------------ calls
+
+    def call(self, operation: str, params: Mapping[str, Any], *, source: str = "") -> CallRecord:
+        """Run one API call through the emulator; record and return what happened.
+
+        Cognito's errors do not raise here: they are the call's outcome (``record.error``).
+        """
+        from harness.operations import OPERATIONS
+
+        handler = OPERATIONS.get(operation)
+        self.dispatcher.invocations = []
+        record = CallRecord(
+            operation=operation,
+            source=source,
+            request=redact_params(dict(params)),
+            invocations=self.dispatcher.invocations,
+        )
+        started = time.perf_counter()
+        try:
+            if handler is None:
+                raise errors.UnsupportedOperationException(
+                    f"{operation} is not emulated; supported: {', '.join(sorted(OPERATIONS))}"
+                )
+            record.response = handler(self, dict(params))
+        except errors.CognitoError as error:
+            record.error = error
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        self.calls.append(record)
+        return record
+
+    # ------------------------------------------------------------------ seeding
+
+    def put_items(self, table_logical_id: str, items: Sequence[Mapping[str, Any]]) -> None:
+        """Put plain-JSON items into a template table (by logical id)."""
+        table = self.stack.tables.get(table_logical_id)
+        if table is None:
+            raise KeyError(
+                f"no table {table_logical_id!r} in {self.stack.path.name}; "
+                f"tables: {', '.join(self.stack.tables) or '(none)'}"
+            )
+        serializer = TypeSerializer()
+        client = boto3.client("dynamodb", region_name=self.region)
+        for item in items:
+            client.put_item(
+                TableName=table.table_name,
+                Item={k: serializer.serialize(_decimal(v)) for k, v in item.items()},
+            )
+
+    def add_legacy_user(self, item: Mapping[str, Any], *, table: str = "LegacyUsersTable") -> None:
+        """A legacy user for the project's migration trigger; ``password`` is hashed here."""
+        data = dict(item)
+        password = str(data.pop("password"))
+        salt = secrets.token_bytes(16)
+        iterations = int(data.pop("iterations", 10_000))
+        data.setdefault("realm", "default")
+        data["username"] = str(data["username"]).lower()
+        data.update(
+            salt=salt.hex(),
+            iterations=iterations,
+            algorithm="pbkdf2_sha256",
+            password_hash=hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex(),
+        )
+        self.put_items(table, [data])
+
+    def add_invitation(self, item: Mapping[str, Any], *, table: str = "InvitationsTable") -> None:
+        data = dict(item)
+        data.setdefault("expires_at", int(self.clock()) + int(data.pop("expires_in", 86_400)))
+        self.put_items(table, [data])
+
+    def add_user(
+        self,
+        username: str,
+        *,
+        password: str | None = None,
+        attributes: Mapping[str, str] | None = None,
+        status: str = "CONFIRMED",
+        enabled: bool = True,
+        mfa: Mapping[str, Any] | None = None,
+        groups: list[str] | None = None,
+    ) -> CognitoIdpUser:
+        if self.find_user(username) is not None:
+            raise errors.UsernameExistsException("User already exists")
+        attributes = dict(attributes or {})
+        user = self.create_user(username, password=password, status=status, attributes=attributes)
+        user.enabled = enabled
+        for name in groups or []:
+            if name not in self.pool.groups:
+                self.backend.create_group(self.user_pool_id, name, "", "", 0)
+            self.backend.admin_add_user_to_group(self.user_pool_id, name, user.username)
+        if mfa:
+            user.sms_mfa_enabled = bool(mfa.get("sms"))
+            user.software_token_mfa_enabled = bool(mfa.get("totp") or mfa.get("totp_secret"))
+            user.token_verified = user.software_token_mfa_enabled
+            user.preferred_mfa_setting = mfa.get("preferred") or (
+                "SOFTWARE_TOKEN_MFA"
+                if user.software_token_mfa_enabled
+                else "SMS_MFA"
+                if user.sms_mfa_enabled
+                else None
+            )
+        return user
+
+
+def _decimal(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _decimal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimal(v) for v in value]
+    return value
+
+
+def new_sub() -> str:
+    return str(uuid.uuid4())

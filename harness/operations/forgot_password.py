@@ -1,0 +1,83 @@
+"""ForgotPassword (with UserMigration_ForgotPassword) and ConfirmForgotPassword."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from harness import errors
+from harness.operations._signin import client_metadata, send_message
+from harness.operations.initiate_auth import create_migrated_user
+from harness.operations.sign_up import CODE_MISMATCH, post_confirmation, validate_password
+
+if TYPE_CHECKING:
+    from harness.emulator import Emulator
+
+
+def forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+    emu.resolve_client_id(params.get("ClientId"))
+    username = params.get("Username")
+    if not isinstance(username, str) or not username:
+        raise errors.InvalidParameterException("Missing required parameter Username")
+    metadata = client_metadata(params)
+    user = emu.find_user(username)
+    if user is None and emu.dispatcher.has("UserMigration"):
+        # [D] user-pool-lambda-migrate-user: UserMigration_ForgotPassword, no password; the
+        # user is created in RESET_REQUIRED and receives the code.
+        response = emu.dispatcher.run(
+            "UserMigration_ForgotPassword",
+            operation="ForgotPassword",
+            username=username,
+            client_id=emu.client_id,
+            user_attributes={},
+            client_metadata=metadata,
+            request={"userAttributes": None},
+        )
+        assert response is not None
+        user = create_migrated_user(
+            emu, "ForgotPassword", username, response, metadata, password=None
+        )
+        user.status = "RESET_REQUIRED"
+    if user is None:
+        if emu.prevent_user_existence_errors:
+            # [D] user-pool-managing-errors: a simulated delivery, so nobody learns who exists.
+            return {
+                "CodeDeliveryDetails": {
+                    "Destination": "u***@e***",
+                    "DeliveryMedium": "EMAIL",
+                    "AttributeName": "email",
+                }
+            }
+        raise errors.UserNotFoundException("Username/client id combination not found.")
+    if not user.enabled:
+        raise errors.NotAuthorizedException("User is disabled.")
+    send_message(emu, "CustomMessage_ForgotPassword", "ForgotPassword", user, metadata)
+    attributes = emu.user_attributes(user)
+    email = attributes.get("email", "")
+    local, _, domain = email.partition("@")
+    return {
+        "CodeDeliveryDetails": {
+            "Destination": f"{local[:1]}***@{domain[:1]}***",
+            "DeliveryMedium": "EMAIL",
+            "AttributeName": "email",
+        }
+    }
+
+
+def confirm_forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
+    emu.resolve_client_id(params.get("ClientId"))
+    username = params.get("Username")
+    user = emu.find_user(username) if isinstance(username, str) else None
+    if user is None:
+        raise errors.UserNotFoundException("Username/client id combination not found.")
+    if params.get("ConfirmationCode") != emu.new_code():
+        raise errors.CodeMismatchException(CODE_MISMATCH)
+    user.password = validate_password(emu, params.get("Password"))
+    user.status = "CONFIRMED"
+    post_confirmation(
+        emu,
+        "PostConfirmation_ConfirmForgotPassword",
+        "ConfirmForgotPassword",
+        user,
+        client_metadata(params),
+    )
+    return {}

@@ -1,0 +1,304 @@
+"""Reports of a replay: a terminal table, JSON for machines, Markdown for pull requests.
+
+The JSON document is the stable, documented form (README "Report format"); the table and the
+Markdown are renderings of it, so all three always say the same thing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from harness.emulator import redact_params
+from harness.replay.runner import CallResult, ReplayResult
+
+REPORT_VERSION = 1
+
+#: Column order (the order Cognito runs them in a sign-up / sign-in) and short headers.
+TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("PreSignUp", "PreSignUp"),
+    ("UserMigration", "Migrate"),
+    ("PreAuthentication", "PreAuth"),
+    ("DefineAuthChallenge", "Define"),
+    ("CreateAuthChallenge", "Create"),
+    ("VerifyAuthChallengeResponse", "Verify"),
+    ("PostAuthentication", "PostAuth"),
+    ("PreTokenGeneration", "PreToken"),
+    ("CustomMessage", "CustMsg"),
+    ("PostConfirmation", "PostConf"),
+    ("CustomEmailSender", "EmailSnd"),
+    ("CustomSMSSender", "SmsSnd"),
+)
+SHORT = dict(TRIGGERS)
+CELL = {"validationData": "vData", "clientMetadata": "cMeta", None: "none"}
+LEGEND = (
+    "vData: ran, got the call's ClientMetadata as request.validationData · "
+    "cMeta: as request.clientMetadata · none: ran without it · ·: did not run · "
+    "!: the trigger failed"
+)
+
+
+def _claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    decoded: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return decoded
+
+
+def outcome_json(result: CallResult) -> dict[str, Any]:
+    record = result.record
+    outcome = dict(record.outcome)
+    tokens = (record.response or {}).get("AuthenticationResult")
+    if isinstance(tokens, Mapping):
+        outcome["claims"] = {
+            "id": _claims(tokens["IdToken"]) if tokens.get("IdToken") else None,
+            "access": _claims(tokens["AccessToken"]) if tokens.get("AccessToken") else None,
+        }
+    return outcome
+
+
+def to_json(report: ReplayResult, *, verbose: bool = False) -> dict[str, Any]:
+    """The documented JSON report (see the README's "Report format")."""
+    calls = []
+    for result in report.results:
+        call: dict[str, Any] = {
+            "operation": result.call.operation,
+            "source": result.call.source,
+            "invocations": [i.to_json(verbose) for i in result.record.invocations],
+            "outcome": outcome_json(result),
+            "durationMs": round(result.record.duration_ms, 3),
+            "expectations": {
+                "checked": result.call.expect is not None,
+                "failures": list(result.failures),
+            },
+        }
+        if verbose:
+            call["request"] = result.record.request
+            call["response"] = redact_params(_readable(result.record.response))
+        calls.append(call)
+    return {
+        "version": REPORT_VERSION,
+        "template": report.template,
+        "invoker": report.invoker,
+        "userPoolId": report.user_pool_id,
+        "clientId": report.client_id,
+        "idMap": report.id_map,
+        "settings": {
+            name: getattr(report.settings, name) for name in type(report.settings).names()
+        },
+        "ok": report.ok,
+        "calls": calls,
+        "skipped": report.skipped,
+    }
+
+
+def _readable(response: Mapping[str, Any] | None) -> Any:
+    """A response for a verbose report: JWTs shown as their claims, never as bearer tokens."""
+    if not response:
+        return response
+    shown = dict(response)
+    tokens = shown.get("AuthenticationResult")
+    if isinstance(tokens, Mapping):
+        shown["AuthenticationResult"] = {
+            key: ({"claims": _claims(value)} if key in ("IdToken", "AccessToken") else value)
+            for key, value in tokens.items()
+        }
+        if "RefreshToken" in tokens:
+            shown["AuthenticationResult"]["RefreshToken"] = "[REDACTED]"
+    return shown
+
+
+def _columns(report: ReplayResult) -> list[str]:
+    seen = {i.trigger for r in report.results for i in r.record.invocations}
+    return [name for name, _ in TRIGGERS if name in seen] + sorted(seen - set(SHORT))
+
+
+def _cell(result: CallResult, trigger: str) -> str:
+    runs = [i for i in result.record.invocations if i.trigger == trigger]
+    if not runs:
+        return "·"
+    labels = [CELL.get(i.metadata_field, str(i.metadata_field)) for i in runs]
+    text = labels[0] if len(set(labels)) == 1 else "/".join(dict.fromkeys(labels))
+    if len(runs) > 1:
+        text += f"x{len(runs)}"
+    if any(i.error for i in runs):
+        text += "!"
+    return text
+
+
+#: Short names for the table's Call column (the JSON and Markdown keep the API's names).
+FLOWS = {
+    "ADMIN_USER_PASSWORD_AUTH": "password",
+    "ADMIN_NO_SRP_AUTH": "password",
+    "USER_PASSWORD_AUTH": "password",
+    "USER_SRP_AUTH": "SRP",
+    "CUSTOM_AUTH": "custom",
+    "REFRESH_TOKEN_AUTH": "refresh",
+    "REFRESH_TOKEN": "refresh",
+}
+
+
+def _who(result: CallResult) -> str:
+    params = result.call.params
+    auth = params.get("AuthParameters")
+    name = params.get("Username") or (auth.get("USERNAME") if isinstance(auth, Mapping) else None)
+    responses = params.get("ChallengeResponses")
+    if not name and isinstance(responses, Mapping):
+        name = responses.get("USERNAME")
+    flow = params.get("AuthFlow") or params.get("ChallengeName") or ""
+    parts = [result.call.operation]
+    if name:
+        parts.append(str(name))
+    if flow and FLOWS.get(str(flow)) != "password":  # password flows are the common case
+        parts.append(f"({FLOWS.get(str(flow), str(flow))})")
+    return " ".join(parts)
+
+
+def _outcome_text(result: CallResult) -> str:
+    outcome = result.record.outcome
+    if outcome["status"] == "error":
+        return "✗ error"  # the code and message follow on the next line
+    if outcome["status"] == "challenge":
+        return f"→ {outcome['challenge'][:16]}"
+    return "✓ tokens" if outcome["status"] == "tokens" else "✓ ok"
+
+
+def _source(result: CallResult) -> str:
+    path, _, line = result.call.source.rpartition(":")
+    return f"{Path(path).name}:{line}" if path else result.call.source
+
+
+def to_table(report: ReplayResult, *, width: int | None = None) -> str:
+    """The terminal table: one row per call, one column per trigger that ran."""
+    if width is None:
+        import sys
+
+        tty = sys.stdout.isatty()
+        width = min(shutil.get_terminal_size((100, 24)).columns, 160) if tty else 100
+    columns = _columns(report)
+    headers = ["Source", "Call", *[SHORT.get(c, c) for c in columns], "Outcome"]
+    rows = [
+        [
+            _source(r),
+            _who(r),
+            *[_cell(r, c) for c in columns],
+            _outcome_text(r),
+        ]
+        for r in report.results
+    ]
+    widths = [
+        max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
+        for i, h in enumerate(headers)
+    ]
+    overflow = sum(widths) + 2 * (len(widths) - 1) - width
+    if overflow > 0:  # the Call column gives way first, then the source
+        for index in (1, 0):
+            give = min(overflow, max(0, widths[index] - 12))
+            widths[index] -= give
+            overflow -= give
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for text, size in zip(cells, widths, strict=True):
+            out.append(text if len(text) <= size else text[: size - 1] + "…")
+        return "  ".join(cell.ljust(size) for cell, size in zip(out, widths, strict=True)).rstrip()
+
+    lines = [line(headers), line(["─" * w for w in widths])]
+    indent = "  "
+    for result, row in zip(report.results, rows, strict=True):
+        lines.append(line(row))
+        if result.record.error is not None:
+            lines.extend(
+                _wrap(f"{result.record.error.code}: {result.record.error.message}", indent, width)
+            )
+        for failure in result.failures:
+            lines.extend(_wrap(f"EXPECTATION FAILED: {failure}", indent, width))
+    lines.append("")
+    lines.extend(_wrap(LEGEND, "", width))
+    names = [f"{SHORT[c]} = {c}" for c in columns if SHORT.get(c, c) != c]
+    if names:
+        lines.extend(_wrap(" · ".join(names), "", width))
+    for part in _summary(report).split("\n"):
+        lines.extend(_wrap(part, "", width))
+    return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(
+        text, width=width, initial_indent=indent, subsequent_indent=indent + "  "
+    ) or [indent]
+
+
+def _summary(report: ReplayResult) -> str:
+    statuses = [r.record.outcome["status"] for r in report.results]
+    checked = sum(1 for r in report.results if r.call.expect is not None)
+    failed = sum(1 for r in report.results if r.failures)
+    parts = [
+        f"{len(statuses)} calls: {statuses.count('tokens')} tokens, "
+        f"{statuses.count('challenge')} challenges, {statuses.count('error')} errors"
+    ]
+    if checked:
+        parts.append(f"expectations: {checked - failed}/{checked} met")
+    if report.id_map:
+        mapped = ", ".join(f"{k} → {v}" for k, v in report.id_map.items())
+        parts.append(f"ids mapped onto the emulated pool: {mapped}")
+    for skipped in report.skipped:
+        parts.append(f"skipped: {skipped}")
+    return "\n".join(parts)
+
+
+def to_markdown(report: ReplayResult) -> str:
+    """Markdown for a pull request: the same table with full names, then the errors."""
+    columns = _columns(report)
+    full = {
+        "validationData": "`validationData`",
+        "clientMetadata": "`clientMetadata`",
+        None: "ran without",
+    }
+    lines = [
+        f"### Replay through `{Path(report.template).name}` ({report.invoker})",
+        "",
+        "| # | Source | Call | " + " | ".join(columns) + " | Outcome |",
+        "|---|---|---|" + "---|" * len(columns) + "---|",
+    ]
+    for n, result in enumerate(report.results, 1):
+        cells = []
+        for trigger in columns:
+            runs = [i for i in result.record.invocations if i.trigger == trigger]
+            if not runs:
+                cells.append("—")
+                continue
+            text = ", ".join(
+                dict.fromkeys(full.get(i.metadata_field, str(i.metadata_field)) for i in runs)
+            )
+            if len(runs) > 1:
+                text += f" x{len(runs)}"
+            if any(i.error for i in runs):
+                text += " ❌"
+            cells.append(text)
+        outcome = result.record.outcome
+        if outcome["status"] == "error":
+            shown = f"❌ `{outcome['code']}`: {outcome['message']}"
+        elif outcome["status"] == "challenge":
+            shown = f"challenge `{outcome['challenge']}`"
+        else:
+            shown = f"✅ {outcome['status']}"
+        if result.failures:
+            shown += "<br>**expectation failed:** " + "; ".join(result.failures)
+        row = [
+            str(n),
+            f"`{_source(result)}`",
+            _who(result).replace("|", "\\|"),
+            *cells,
+            shown.replace("|", "\\|"),
+        ]
+        lines.append("| " + " | ".join(row) + " |")
+    lines.extend(["", _summary(report).replace("\n", "  \n")])
+    return "\n".join(lines) + "\n"
