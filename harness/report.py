@@ -173,7 +173,7 @@ def _source(result: CallResult) -> str:
     return f"{Path(path).name}:{line}" if path else result.call.source
 
 
-def to_table(report: ReplayResult, *, width: int | None = None) -> str:
+def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool = True) -> str:
     """The terminal table: one row per call, one column per trigger that ran."""
     if width is None:
         import sys
@@ -223,7 +223,7 @@ def to_table(report: ReplayResult, *, width: int | None = None) -> str:
     names = [f"{SHORT[c]} = {c}" for c in columns if SHORT.get(c, c) != c]
     if names:
         lines.extend(_wrap(" · ".join(names), "", width))
-    for part in _summary(report).split("\n"):
+    for part in _summary(report, show_ids=show_ids).split("\n"):
         lines.extend(_wrap(part, "", width))
     return "\n".join(lines)
 
@@ -236,17 +236,22 @@ def _wrap(text: str, indent: str, width: int) -> list[str]:
     ) or [indent]
 
 
-def _summary(report: ReplayResult) -> str:
+def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
     statuses = [r.record.outcome["status"] for r in report.results]
     checked = sum(1 for r in report.results if r.call.expect is not None)
     failed = sum(1 for r in report.results if r.failures)
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
     parts = [
-        f"{len(statuses)} calls: {statuses.count('tokens')} tokens, "
-        f"{statuses.count('challenge')} challenges, {statuses.count('error')} errors"
+        f"{count(len(statuses), 'call')}: {count(statuses.count('tokens'), 'sign-in')} with "
+        f"tokens, {count(statuses.count('challenge'), 'challenge')}, "
+        f"{count(statuses.count('error'), 'error')}"
     ]
     if checked:
         parts.append(f"expectations: {checked - failed}/{checked} met")
-    if report.id_map:
+    if report.id_map and show_ids:
         mapped = ", ".join(f"{k} → {v}" for k, v in report.id_map.items())
         parts.append(f"ids mapped onto the emulated pool: {mapped}")
     for skipped in report.skipped:

@@ -1,0 +1,270 @@
+"""Load replay files into one :class:`~harness.replay.model.Replay`.
+
+``load_replay`` picks a reader per file (by extension, then by content), concatenates the calls
+in the order the files are given, merges every setup (the ones the files name with
+``# harness-setup:`` / ``"setupFile"`` or hold inline, in order, then ``setup_path``, which
+therefore wins on settings; a setup file named twice is read once), and finally fills in the
+values CloudTrail hid:
+
+* ``AuthParameters.PASSWORD``, ``ChallengeResponses.PASSWORD`` / ``NEW_PASSWORD`` and
+  ``Password``: the ``password`` of the setup user (or legacy user) the call names
+  (``USERNAME`` / ``Username``, else the record's ``additionalEventData``; a user can be found by
+  its ``sub`` attribute);
+* a whole hidden ``AuthParameters`` of a password flow: ``USERNAME`` and ``PASSWORD`` of the user
+  the record's ``additionalEventData`` names (``userName``, or ``sub`` matching a setup user's
+  ``sub`` attribute);
+* ``Session``: ``${previous:Session}``;
+* ``ClientId``: the one client id the other calls of the replay use.
+
+Anything else CloudTrail hid is a ReplayError naming the record and what to add.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Final
+
+from harness.replay import _service
+from harness.replay._common import ReadResult, SetupRef, contains_hidden, load_setup_file
+from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
+from harness.replay.readers import awscli, jsonfile, powershell
+
+Reader = Callable[[Path, str, Mapping[str, str], str], ReadResult]
+
+#: Extensions and the reader for them.
+READERS: Final[dict[str, Reader]] = {
+    ".json": jsonfile.read,
+    ".jsonl": jsonfile.read,
+    ".ndjson": jsonfile.read,
+    ".ps1": powershell.read,
+    ".sh": awscli.read,
+    ".bash": awscli.read,
+    ".txt": awscli.read,
+}
+
+#: Auth flows whose AuthParameters are USERNAME and PASSWORD.
+PASSWORD_FLOWS: Final = frozenset(
+    {"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"}
+)
+
+_CMDLET: Final = re.compile(r"(?im)^[ \t]*(\$\w+[ \t]*=[ \t]*)?[\w.\\]*\b\w+-CGIP\w+")
+_AWS: Final = re.compile(r"(?m)^[ \t]*(\w+=\S*[ \t]+)*aws\b")
+
+
+def load_replay(
+    paths: Sequence[Path],
+    setup_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Replay:
+    """Read the replay files ``paths`` (and an explicit setup file) into one Replay.
+
+    ``env`` holds the variables secrets are read from (default: the process environment).
+    Raises :class:`ReplayError` (``file:line: problem``) for anything that cannot be replayed.
+    """
+    environment: Mapping[str, str] = os.environ if env is None else env
+    if not paths:
+        raise ReplayError("<arguments>:0", "no replay file given")
+    calls: list[ApiCall] = []
+    setups: list[SetupRef] = []
+    skipped: list[str] = []
+    sources: list[str] = []
+    for path in paths:
+        display = str(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ReplayError(f"{display}:0", "the replay file does not exist") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ReplayError(f"{display}:0", f"cannot read the replay file: {error}") from None
+        result = reader_for(path, text)(path, text, environment, display)
+        sources.append(display)
+        calls.extend(result.calls)
+        setups.extend(result.setups)
+        skipped.extend(result.skipped)
+    if setup_path is not None:
+        setups.append(SetupRef(location=f"{setup_path}:0", path=setup_path))
+    setup = Setup()
+    loaded: set[Path] = set()
+    for ref in setups:
+        if ref.path is not None:
+            key = ref.path.resolve()
+            if key in loaded:
+                continue
+            loaded.add(key)
+            part = load_setup_file(ref.path, environment, ref.location)
+            sources.append(str(ref.path))
+        else:
+            assert ref.setup is not None
+            part = ref.setup
+        setup = setup.merged(part, ref.location)
+    if not calls:
+        raise ReplayError(
+            f"{paths[0]}:1", "no Cognito API call found; see harness/replay/readers for the formats"
+        )
+    return Replay(calls=resolve_hidden(calls, setup), setup=setup, sources=sources, skipped=skipped)
+
+
+def reader_for(path: Path, text: str) -> Reader:
+    """The reader for a file: by extension, or by content for ``.txt`` and unknown ones."""
+    suffix = path.suffix.lower()
+    if suffix in (".txt", "") or suffix not in READERS:
+        stripped = text.lstrip()
+        if stripped.startswith(("{", "[")):
+            return jsonfile.read
+        if _CMDLET.search(text):
+            return powershell.read
+        if _AWS.search(text):
+            return awscli.read
+        if suffix not in READERS:
+            raise ReplayError(
+                f"{path}:1",
+                "unknown replay format: use .ps1 (PowerShell), .sh/.txt (AWS CLI), .json/.jsonl "
+                "(calls or CloudTrail records)",
+            )
+    return READERS[suffix]
+
+
+# ---------------------------------------------------------------------------------------------
+# Values CloudTrail hid
+
+
+def resolve_hidden(calls: list[ApiCall], setup: Setup) -> list[ApiCall]:
+    """Every call with its :class:`Hidden` markers replaced (see the module docstring)."""
+    client_ids = {
+        call.params["ClientId"] for call in calls if isinstance(call.params.get("ClientId"), str)
+    }
+    resolved: list[ApiCall] = []
+    for call in calls:
+        if not contains_hidden(call.params):
+            resolved.append(call)
+            continue
+        secrets = set(call.secret_paths)
+        context = _Context(call, setup, client_ids, secrets)
+        params = context.walk(call.params, ())
+        _service.check_params(call.operation, params, call.source)
+        resolved.append(replace(call, params=params, secret_paths=frozenset(secrets)))
+    return resolved
+
+
+class _Context:
+    def __init__(
+        self, call: ApiCall, setup: Setup, client_ids: set[str], secrets: set[str]
+    ) -> None:
+        self.call = call
+        self.setup = setup
+        self.client_ids = client_ids
+        self.secrets = secrets
+
+    def fail(self, problem: str) -> ReplayError:
+        return ReplayError(self.call.source, problem)
+
+    def walk(self, value: Any, path: tuple[str, ...]) -> Any:
+        if isinstance(value, Hidden):
+            return self.resolve(value, path)
+        if isinstance(value, dict):
+            return {key: self.walk(item, (*path, key)) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.walk(item, (*path, str(index))) for index, item in enumerate(value)]
+        return value
+
+    def resolve(self, hidden: Hidden, path: tuple[str, ...]) -> Any:
+        op = self.call.operation
+        dotted = ".".join(path)
+        params = self.call.params
+        if path == ("Session",):
+            return previous_ref("Session")
+        if path == ("ClientId",):
+            if len(self.client_ids) == 1:
+                return next(iter(self.client_ids))
+            raise self.fail(
+                f"CloudTrail hid the ClientId of this {op} and the replay's other calls do not "
+                "name exactly one client: write the app client id into the record"
+            )
+        if path == ("AuthParameters",):
+            return self.auth_parameters(hidden)
+        if (
+            len(path) == 2
+            and path[0] in ("AuthParameters", "ChallengeResponses")
+            and path[1]
+            in (
+                "PASSWORD",
+                "NEW_PASSWORD",
+            )
+        ):
+            holder = params.get(path[0])
+            name = holder.get("USERNAME") if isinstance(holder, dict) else None
+            user = self.username(name, hidden, dotted)
+            self.secrets.add(dotted)
+            return self.password(user, dotted)
+        if path == ("Password",):
+            user = self.username(params.get("Username"), hidden, dotted)
+            self.secrets.add(dotted)
+            return self.password(user, dotted)
+        raise self.fail(
+            f"CloudTrail hid {dotted} of this {op} ({hidden.marker}) and the harness cannot "
+            f"recover it: write the value into the record (only passwords, Session and ClientId "
+            "are filled in from the setup)"
+        )
+
+    def username(self, name: Any, hidden: Hidden, dotted: str) -> str:
+        if isinstance(name, str):
+            return name
+        if hidden.user_hint:
+            return hidden.user_hint
+        if hidden.sub_hint:
+            for user in self.setup.users:
+                if user.attributes.get("sub") == hidden.sub_hint:
+                    return user.username
+            raise self.fail(
+                f"CloudTrail hid {dotted} and the user name of this {self.call.operation}; the "
+                f'record names the user by sub {hidden.sub_hint}: add "sub": '
+                f'"{hidden.sub_hint}" to that user\'s attributes in the setup'
+            )
+        raise self.fail(
+            f"CloudTrail hid {dotted} and the record does not say which user signed in: write "
+            "the user name into the record"
+        )
+
+    def password(self, name: str, dotted: str) -> str:
+        user = self.setup.user(name)
+        if user is not None:
+            if user.password is None:
+                raise self.fail(
+                    f"CloudTrail hid {dotted}; setup user '{user.username}' has no password: add "
+                    '"password" to it in the setup'
+                )
+            return user.password
+        passwords: set[str] = {
+            str(item["password"])
+            for item in self.setup.legacy_user(name)
+            if isinstance(item.get("password"), str)
+        }
+        if len(passwords) == 1:
+            return passwords.pop()
+        if len(passwords) > 1:
+            raise self.fail(
+                f"CloudTrail hid {dotted}; legacy user '{name}' has different passwords in "
+                "several realms: keep one"
+            )
+        raise self.fail(
+            f"CloudTrail hid {dotted} of this {self.call.operation}: add user '{name}' with its "
+            '"password" to the setup\'s users (or legacy_users)'
+        )
+
+    def auth_parameters(self, hidden: Hidden) -> dict[str, str]:
+        flow = self.call.params.get("AuthFlow")
+        if flow not in PASSWORD_FLOWS:
+            raise self.fail(
+                f"CloudTrail hid the AuthParameters of this {flow} call; only password flows "
+                f"({', '.join(sorted(PASSWORD_FLOWS))}) can be rebuilt from the setup: write "
+                "them into the record"
+            )
+        name = self.username(None, hidden, "AuthParameters")
+        user = self.setup.user(name)
+        username = user.username if user is not None else name
+        self.secrets.add("AuthParameters.PASSWORD")
+        return {"USERNAME": username, "PASSWORD": self.password(name, "AuthParameters.PASSWORD")}
