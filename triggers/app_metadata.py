@@ -184,9 +184,9 @@ def validate_envelope(event: object, *, trigger: str) -> dict[str, Any]:
     request = event.get("request")
     if not isinstance(request, dict):
         raise TriggerError("Malformed event: request must be an object")
-    attributes = request.get("userAttributes", {})
-    if attributes is None:
-        request["userAttributes"] = attributes = {}
+    # UserMigration sends userAttributes: null (the user does not exist yet); others a map.
+    attributes = request.get("userAttributes") or {}
+    request["userAttributes"] = attributes
     if not isinstance(attributes, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
     ):

@@ -56,11 +56,13 @@ def project() -> Stack:
     return load_stack(PROJECT_TEMPLATE)
 
 
-def test_project_template_wires_three_triggers_to_the_pool(project: Stack) -> None:
+def test_project_template_wires_five_triggers_to_the_pool(project: Stack) -> None:
     pool = project.default_pool
     assert pool.triggers == {
         "PreSignUp": "PreSignUpFunction",
         "PreAuthentication": "PreAuthenticationFunction",
+        "PostAuthentication": "PostAuthenticationFunction",
+        "PreTokenGeneration": "PreTokenGenerationFunction",
         "UserMigration": "UserMigrationFunction",
     }
     assert set(project.functions) == set(pool.triggers.values())
@@ -68,7 +70,7 @@ def test_project_template_wires_three_triggers_to_the_pool(project: Stack) -> No
         project.function_for_trigger("UserPool", "PreSignUp")
         is project.functions["PreSignUpFunction"]
     )
-    assert project.function_for_trigger("UserPool", "PostAuthentication") is None
+    assert project.function_for_trigger("UserPool", "CustomMessage") is None
     assert pool.pre_token_generation_version == "V1_0"
     assert pool.auto_verified_attributes == ("email",)
     assert pool.mfa_configuration == "OFF"
@@ -80,6 +82,8 @@ def test_project_functions_are_configured_as_deployed(project: Stack) -> None:
     assert handlers == {
         "PreSignUpFunction": "pre_signup.handler",
         "PreAuthenticationFunction": "pre_authentication.handler",
+        "PostAuthenticationFunction": "post_authentication.handler",
+        "PreTokenGenerationFunction": "pre_token_generation.handler",
         "UserMigrationFunction": "user_migration.handler",
     }
     for fn in project.functions.values():

@@ -14,8 +14,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import post_authentication
 import pre_authentication
 import pre_signup
+import pre_token_generation
 import user_migration
 from app_metadata import TriggerError
 from harness.events import build_event
@@ -28,6 +30,9 @@ HANDLERS: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {
     "PreAuthentication_Authentication": pre_authentication.handler,
     "UserMigration_Authentication": user_migration.handler,
     "UserMigration_ForgotPassword": user_migration.handler,
+    "PostAuthentication_Authentication": post_authentication.handler,
+    "TokenGeneration_Authentication": pre_token_generation.handler,
+    "TokenGeneration_RefreshTokens": pre_token_generation.handler,
 }
 
 text = st.text(max_size=40) | st.text(alphabet=st.characters(), min_size=1000, max_size=5000)
