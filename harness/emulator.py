@@ -25,7 +25,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeSerializer
 from moto import mock_aws
-from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
+from moto.cognitoidp.models import CognitoIdpUser, UserStatus, cognitoidp_backends
 
 from harness import errors
 from harness.dispatch import REDACTED, Invocation, TriggerDispatcher
@@ -304,7 +304,7 @@ class Emulator:
     def user_attributes(self, user: CognitoIdpUser, *, with_status: bool = False) -> dict[str, str]:
         attributes = {a["Name"]: str(a["Value"]) for a in user.attributes}
         if with_status:
-            attributes["cognito:user_status"] = str(user.status)
+            attributes["cognito:user_status"] = status_of(user)
         return attributes
 
     def create_user(
@@ -319,7 +319,8 @@ class Emulator:
             self.user_pool_id,
             username,
             password,
-            status,
+            # moto compares statuses by identity (`is UserStatus.CONFIRMED`): store the enum.
+            UserStatus[status],
             [{"Name": k, "Value": v} for k, v in attributes.items()],
         )
         self.pool.users[user.username] = user
@@ -463,6 +464,11 @@ def _decimal(value: Any) -> Any:
     if isinstance(value, list):
         return [_decimal(v) for v in value]
     return value
+
+
+def status_of(user: CognitoIdpUser) -> str:
+    """The user's status as Cognito spells it (moto stores an enum)."""
+    return str(getattr(user.status, "value", user.status))
 
 
 def new_sub() -> str:

@@ -129,10 +129,12 @@ def after_password(
                 CODE_DELIVERY_DELIVERY_MEDIUM="SMS",
                 CODE_DELIVERY_DESTINATION="+*******" + phone[-4:],
             )
-        return challenge(emu, user.username, mfa, parameters)
+        return challenge(emu, user.username, mfa, parameters, token_source=token_source)
     return {
         "ChallengeParameters": {},
-        "AuthenticationResult": finish(emu, operation, user, metadata),
+        "AuthenticationResult": finish(
+            emu, operation, user, metadata, token_source=token_source
+        ),
     }
 
 

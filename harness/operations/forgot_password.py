@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from moto.cognitoidp.models import UserStatus
+
 from harness import errors
 from harness.operations._signin import client_metadata, send_message
 from harness.operations.initiate_auth import create_migrated_user
@@ -36,7 +38,7 @@ def forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
         user = create_migrated_user(
             emu, "ForgotPassword", username, response, metadata, password=None
         )
-        user.status = "RESET_REQUIRED"
+        user.status = UserStatus.RESET_REQUIRED
     if user is None:
         if emu.prevent_user_existence_errors:
             # [D] user-pool-managing-errors: a simulated delivery, so nobody learns who exists.
@@ -72,7 +74,7 @@ def confirm_forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, 
     if params.get("ConfirmationCode") != emu.new_code():
         raise errors.CodeMismatchException(CODE_MISMATCH)
     user.password = validate_password(emu, params.get("Password"))
-    user.status = "CONFIRMED"
+    user.status = UserStatus.CONFIRMED
     post_confirmation(
         emu,
         "PostConfirmation_ConfirmForgotPassword",

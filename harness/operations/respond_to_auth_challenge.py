@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from moto.cognitoidp.exceptions import InvalidPasswordException as MotoInvalidPassword
-from moto.cognitoidp.models import CognitoIdpUser
+from moto.cognitoidp.models import CognitoIdpUser, UserStatus
 
 from harness import errors
 from harness.emulator import AuthSession
@@ -101,7 +101,7 @@ def _new_password(
     if updates:
         user.update_attributes([{"Name": k, "Value": v} for k, v in updates.items()])
     user.password = password
-    user.status = "CONFIRMED"
+    user.status = UserStatus.CONFIRMED
     return after_password(
         emu,
         operation,

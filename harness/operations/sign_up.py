@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from moto.cognitoidp.exceptions import InvalidPasswordException as MotoInvalidPassword
-from moto.cognitoidp.models import CognitoIdpUser
+from moto.cognitoidp.models import CognitoIdpUser, UserStatus
 
 from harness import errors
+from harness.emulator import status_of
 from harness.operations._signin import client_metadata, send_message
 
 if TYPE_CHECKING:
@@ -168,9 +169,9 @@ def _confirm(
 ) -> None:
     if user.status != "UNCONFIRMED":
         raise errors.NotAuthorizedException(
-            f"User cannot be confirmed. Current status is {user.status}"
+            f"User cannot be confirmed. Current status is {status_of(user)}"
         )
-    user.status = "CONFIRMED"
+    user.status = UserStatus.CONFIRMED
     post_confirmation(emu, "PostConfirmation_ConfirmSignUp", operation, user, metadata)
 
 
