@@ -39,6 +39,9 @@ class Invocation:
     error: dict[str, str] | None = None
     #: What the function printed (its CloudWatch lines), secrets of the event removed.
     logs: str = field(default="", repr=False)
+    #: The function error's type and, in-process, its traceback (for test failures).
+    error_type: str | None = field(default=None, repr=False)
+    traceback: str | None = field(default=None, repr=False)
     event: dict[str, Any] = field(default_factory=dict, repr=False)
     response: dict[str, Any] | None = field(default=None, repr=False)
 
@@ -162,6 +165,8 @@ class TriggerDispatcher:
         record.duration_ms = result.duration_ms or (time.perf_counter() - started) * 1000
         record.init_duration_ms = result.init_duration_ms
         record.logs = _scrub(result.logs, event)
+        record.error_type = "Timeout" if result.timed_out else result.error_type
+        record.traceback = _scrub(result.traceback, event) if result.traceback else None
         try:
             response = _response_of(trigger, result)
         except errors.CognitoError as error:

@@ -13,8 +13,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from harness.lambda_context import LambdaContext
 from harness.template import Stack, load_stack
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
@@ -39,11 +40,6 @@ def _fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def stack() -> Stack:
     return load_stack(TEMPLATE)
-
-
-@pytest.fixture
-def lambda_context() -> LambdaContext:
-    return LambdaContext(function_name="test-trigger")
 
 
 @dataclass

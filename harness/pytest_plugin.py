@@ -1,0 +1,117 @@
+"""pytest plugin (entry point ``pytest11``): fixtures for testing Cognito triggers.
+
+* ``cognito_pool``: a fresh emulated pool built from ``template.yaml`` for each test, with
+  seeding helpers, a boto3 client (``cognito_pool.client``) and trigger assertions
+  (:class:`harness.testing.CognitoPool`);
+* ``lambda_context``: a Lambda context whose remaining time is deterministic;
+* ``trigger_event``: a factory of real-shaped events for any triggerSource
+  (the generator behind ``harness events generate``).
+
+Configure per test with the marker ``@pytest.mark.cognito(template=..., settings={...},
+overrides={...}, invoker="inprocess", strict=True)``, or for a whole suite with the ini option
+``cognito_template``. With ``strict`` (the default) a trigger that failed with a programming
+error (KeyError, TypeError...) fails the test at teardown with its traceback, even when the
+test only looked at Cognito's answer; ``cognito_pool.expect_trigger_error(trigger)`` or
+``strict=False`` opts out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.events import build_event
+from harness.lambda_context import LambdaContext
+from harness.testing import CognitoPool, describe
+
+MARKER = "cognito"
+_OPTIONS = ("template", "settings", "overrides", "invoker", "strict", "pool", "client")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "cognito_template",
+        "SAM template the cognito_pool fixture builds its pool from (default template.yaml)",
+        default="template.yaml",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(template=None, settings=None, overrides=None, invoker='inprocess', "
+        "strict=True): configure the emulated Cognito pool of this test",
+    )
+
+
+def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers(MARKER))):  # closest marker wins
+        unknown = sorted(set(marker.kwargs) - set(_OPTIONS))
+        if marker.args or unknown:
+            raise pytest.UsageError(
+                f"@pytest.mark.{MARKER} takes keyword arguments {', '.join(_OPTIONS)}; "
+                f"got {', '.join(map(repr, marker.args)) or ', '.join(unknown)}"
+            )
+        options.update(marker.kwargs)
+    return options
+
+
+def _make_invoker(name: str, template: Path) -> Any:
+    if name == "inprocess":
+        return None
+    try:
+        from harness.invokers import make_invoker  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise pytest.UsageError(f"invoker {name!r} is not available; use 'inprocess'") from None
+    return make_invoker(name, template)
+
+
+@pytest.fixture
+def cognito_pool(request: pytest.FixtureRequest) -> Iterator[CognitoPool]:
+    """A fresh emulated user pool from the template, with its triggers wired."""
+    options = _options(request)
+    template = Path(options.get("template") or request.config.getini("cognito_template"))
+    if not template.is_absolute():
+        template = Path(request.config.rootpath) / template
+    if not template.exists():
+        raise pytest.UsageError(
+            f"cognito_pool: no template at {template}; set @pytest.mark.cognito(template=...) "
+            "or the cognito_template ini option"
+        )
+    pool = CognitoPool(
+        template,
+        settings=options.get("settings"),
+        overrides=options.get("overrides"),
+        invoker=_make_invoker(options.get("invoker", "inprocess"), template),
+        pool=options.get("pool"),
+        client=options.get("client"),
+    )
+    with pool:
+        yield pool
+        if options.get("strict", True):
+            unexpected = pool.unexpected_errors()
+            if unexpected:
+                tracebacks = "\n".join(i.traceback or "" for i in unexpected)
+                pytest.fail(
+                    f"a trigger failed with a programming error (mark the test "
+                    f"@pytest.mark.cognito(strict=False) or call "
+                    f"cognito_pool.expect_trigger_error(...) if that is intended):\n"
+                    f"{describe(unexpected)}\n{tracebacks}",
+                    pytrace=False,
+                )
+
+
+@pytest.fixture
+def lambda_context() -> LambdaContext:
+    """A Lambda context: function name ``test-function``, 5 s left on every call."""
+    return LambdaContext(function_name="test-function")
+
+
+@pytest.fixture
+def trigger_event() -> Callable[..., dict[str, Any]]:
+    """``trigger_event("PreAuthentication_Authentication", validation_data={...}, ...)``."""
+    return build_event
