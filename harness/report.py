@@ -307,3 +307,21 @@ def to_markdown(report: ReplayResult) -> str:
         lines.append("| " + " | ".join(row) + " |")
     lines.extend(["", _summary(report).replace("\n", "  \n")])
     return "\n".join(lines) + "\n"
+
+
+def call_line(result: CallResult) -> str:
+    """One line per call as it happens (``harness serve``), in the table's vocabulary."""
+    cells = [
+        f"{SHORT.get(i.trigger, i.trigger)}={_cell(result, i.trigger)}" for i in _unique(result)
+    ]
+    outcome = _outcome_text(result)
+    if result.record.error is not None:
+        outcome = f"✗ {result.record.error.code}: {result.record.error.message}"
+    return "  ".join([_who(result), " ".join(cells) or "(no trigger)", outcome])
+
+
+def _unique(result: CallResult) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for invocation in result.record.invocations:
+        seen.setdefault(invocation.trigger, invocation)
+    return list(seen.values())
