@@ -146,7 +146,8 @@ class TriggerDispatcher:
             validation_data=validation,
             client_metadata=client_field,
             request=request,
-            token_version=self.pre_token_version,
+            # Only pre token generation events carry the pool's LambdaVersion (V2_0 / V3_0).
+            token_version=self.pre_token_version if trigger == "PreTokenGeneration" else "V1_0",
             prevent_user_existence_errors=self.prevent_user_existence_errors,
         )
         shown_field = routed if metadata and routed else ("validationData" if validation else None)
@@ -208,7 +209,13 @@ def _response_of(trigger: str, result: InvokeResult) -> dict[str, Any]:
     if result.raw is not None:
         raise errors.InvalidLambdaResponseException("Invalid lambda function output : Invalid JSON")
     payload = result.payload
-    if not isinstance(payload, dict) or not isinstance(payload.get("response", {}), dict | None):
+    # The whole event must come back: Cognito reads `response`, and an answer without the
+    # envelope is unusable (contract section 5). Custom senders are asynchronous: no reply read.
+    if trigger in ("CustomEmailSender", "CustomSMSSender"):
+        return {}
+    if not isinstance(payload, dict) or not isinstance(payload.get("response"), dict | None):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    if "response" not in payload:
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     response = payload.get("response") or {}
     _check_response_types(trigger, response)

@@ -185,11 +185,17 @@ class Emulator:
             )
         if "MfaConfiguration" in overrides:
             value = str(overrides["MfaConfiguration"])
+            # SMS MFA needs an SMS configuration; a template without one gets a placeholder
+            # role, as nothing is sent anyway (codes are the `mfa_code` setting).
+            sms = pool.properties.get("SmsConfiguration") or {
+                "SnsCallerArn": f"arn:aws:iam::{self.stack.account_id}:role/harness-sms",
+                "ExternalId": "harness",
+            }
             pool = dataclasses.replace(
                 pool,
                 mfa_configuration=value,
                 enabled_mfas=pool.enabled_mfas or ("SMS_MFA", "SOFTWARE_TOKEN_MFA"),
-                properties={**pool.properties, "MfaConfiguration": value},
+                properties={**pool.properties, "MfaConfiguration": value, "SmsConfiguration": sms},
             )
         self.client_spec, self.pool_spec = client, pool
 

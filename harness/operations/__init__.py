@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from harness.operations import forgot_password, initiate_auth, respond_to_auth_challenge, sign_up
+from harness.operations import (
+    forgot_password,
+    initiate_auth,
+    respond_to_auth_challenge,
+    sign_up,
+    user_attributes,
+)
 
 if TYPE_CHECKING:
     from harness.emulator import Emulator
@@ -27,4 +33,7 @@ OPERATIONS: Mapping[str, Operation] = {
     "AdminConfirmSignUp": sign_up.admin_confirm_sign_up,
     "ForgotPassword": forgot_password.forgot_password,
     "ConfirmForgotPassword": forgot_password.confirm_forgot_password,
+    "ResendConfirmationCode": user_attributes.resend_confirmation_code,
+    "UpdateUserAttributes": user_attributes.update_user_attributes,
+    "AdminUpdateUserAttributes": user_attributes.admin_update_user_attributes,
 }

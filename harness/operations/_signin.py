@@ -132,9 +132,7 @@ def after_password(
         return challenge(emu, user.username, mfa, parameters, token_source=token_source)
     return {
         "ChallengeParameters": {},
-        "AuthenticationResult": finish(
-            emu, operation, user, metadata, token_source=token_source
-        ),
+        "AuthenticationResult": finish(emu, operation, user, metadata, token_source=token_source),
     }
 
 

@@ -9,7 +9,12 @@ from moto.cognitoidp.models import UserStatus
 from harness import errors
 from harness.operations._signin import client_metadata, send_message
 from harness.operations.initiate_auth import create_migrated_user
-from harness.operations.sign_up import CODE_MISMATCH, post_confirmation, validate_password
+from harness.operations.sign_up import (
+    CODE_MISMATCH,
+    delivery,
+    post_confirmation,
+    validate_password,
+)
 
 if TYPE_CHECKING:
     from harness.emulator import Emulator
@@ -53,16 +58,7 @@ def forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     if not user.enabled:
         raise errors.NotAuthorizedException("User is disabled.")
     send_message(emu, "CustomMessage_ForgotPassword", "ForgotPassword", user, metadata)
-    attributes = emu.user_attributes(user)
-    email = attributes.get("email", "")
-    local, _, domain = email.partition("@")
-    return {
-        "CodeDeliveryDetails": {
-            "Destination": f"{local[:1]}***@{domain[:1]}***",
-            "DeliveryMedium": "EMAIL",
-            "AttributeName": "email",
-        }
-    }
+    return {"CodeDeliveryDetails": delivery(emu.user_attributes(user))}
 
 
 def confirm_forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
@@ -71,15 +67,14 @@ def confirm_forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, 
     user = emu.find_user(username) if isinstance(username, str) else None
     if user is None:
         raise errors.UserNotFoundException("Username/client id combination not found.")
+    # Validate the whole request before changing anything: a bad ClientMetadata must not
+    # leave the password reset (contract 3: ClientMetadata is a string-to-string map).
+    metadata = client_metadata(params)
     if params.get("ConfirmationCode") != emu.new_code():
         raise errors.CodeMismatchException(CODE_MISMATCH)
     user.password = validate_password(emu, params.get("Password"))
     user.status = UserStatus.CONFIRMED
     post_confirmation(
-        emu,
-        "PostConfirmation_ConfirmForgotPassword",
-        "ConfirmForgotPassword",
-        user,
-        client_metadata(params),
+        emu, "PostConfirmation_ConfirmForgotPassword", "ConfirmForgotPassword", user, metadata
     )
     return {}

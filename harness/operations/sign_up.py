@@ -48,7 +48,7 @@ def validate_password(emu: Emulator, password: Any) -> str:
     return password
 
 
-def _delivery(user_attributes: Mapping[str, str]) -> dict[str, str]:
+def delivery(user_attributes: Mapping[str, str]) -> dict[str, str]:
     email = user_attributes.get("email")
     if email:
         local, _, domain = email.partition("@")
@@ -106,7 +106,7 @@ def sign_up(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
         post_confirmation(emu, "PostConfirmation_ConfirmSignUp", "SignUp", user, metadata)
     else:
         send_message(emu, "CustomMessage_SignUp", "SignUp", user, metadata)
-        result["CodeDeliveryDetails"] = _delivery(emu.user_attributes(user))
+        result["CodeDeliveryDetails"] = delivery(emu.user_attributes(user))
     return result
 
 
