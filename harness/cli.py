@@ -269,3 +269,109 @@ def routing_command() -> None:
     from harness.routing import routing_markdown
 
     click.echo(routing_markdown())
+
+
+@main.command()
+@click.option(
+    "--template",
+    "template_path",
+    default="template.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9229, show_default=True, type=int)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_key_value_pairs,
+    help="Override a named setting (see `harness settings`); repeatable.",
+)
+@click.option(
+    "--record",
+    "record_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every emulated call to FILE as a replay (JSON Lines, secrets as ${env:...}).",
+)
+def serve(
+    template_path: Path,
+    host: str,
+    port: int,
+    overrides: dict[str, str] | None,
+    record_path: Path | None,
+) -> None:
+    """A local Cognito endpoint with live triggers, for any SDK or the AWS CLI.
+
+    Point a client at it with `endpoint_url` / `--endpoint-url`. The pool and app client of the
+    template exist at start (their ids are printed). Each call prints one row; GET
+    /_harness/invocations returns the JSON report so far. Stop with Ctrl-C or SIGTERM.
+    """
+    import signal
+    import threading
+
+    from harness.emulator import Emulator
+    from harness.server import CognitoApp, CognitoServer, banner
+    from harness.settings import Settings, SettingsError
+    from harness.template import TemplateError, load_stack
+
+    try:
+        settings = Settings().with_overrides(overrides or {})
+        emulator = Emulator(load_stack(template_path), settings=settings)
+    except (TemplateError, SettingsError, ValueError) as error:
+        raise InputError(str(error)) from None
+    with emulator:
+        try:
+            app = CognitoApp(emulator, out=click.get_text_stream("stdout"), record=record_path)
+            server = CognitoServer(app, host=host, port=port)
+        except OSError as error:
+            raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        click.echo(banner(emulator, server.endpoint), err=True)
+
+        def stop(signum: int, _frame: object) -> None:
+            click.echo(f"harness serve: {signal.Signals(signum).name}, stopping", err=True)
+            threading.Thread(target=server.server.shutdown, daemon=True).start()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            server.serve_forever()
+        finally:
+            server.server.server_close()
+            app.close()
+            if record_path is not None:
+                click.echo(f"harness serve: calls recorded in {record_path}", err=True)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The replay file to write (JSON Lines).",
+)
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+def record(output: Path, command: tuple[str, ...]) -> None:
+    """Run a Python program and record its cognito-idp calls into a replay file.
+
+    Example: harness record -o calls.jsonl -- python app.py. The program's boto3 clients are
+    hooked (as moto hooks them) and nothing they see changes; passwords and codes are written
+    as ${env:...} references, which the command lists at the end.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="harness-record-") as boot:
+        # sitecustomize runs at interpreter start-up, before the program creates any client.
+        Path(boot, "sitecustomize.py").write_text("import harness.recording  # noqa: F401\n")
+        env = dict(os.environ)
+        env["HARNESS_RECORD"] = str(output.resolve())
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [boot, env.get("PYTHONPATH")]))
+        try:
+            done = subprocess.run(list(command), env=env, check=False)
+        except FileNotFoundError:
+            raise InputError(f"command not found: {command[0]}") from None
+    raise SystemExit(done.returncode)

@@ -224,6 +224,13 @@ class Emulator:
             self._mock = None
 
     def _build(self) -> None:
+        from harness.recording import suppressed
+
+        with suppressed():  # the harness's own set-up is not the app's traffic
+            self._create_resources()
+        self._wire()
+
+    def _create_resources(self) -> None:
         cognito = boto3.client("cognito-idp", region_name=self.region)
         dynamodb = boto3.client("dynamodb", region_name=self.region)
         for table in self.stack.tables.values():
@@ -238,6 +245,8 @@ class Emulator:
         )["UserPoolClient"]
         self.client_id = client["ClientId"]
         self.client_secret: str | None = client.get("ClientSecret")
+
+    def _wire(self) -> None:
         known = {
             f"{self.pool_spec.logical_id}:Id": self.user_pool_id,
             f"{self.pool_spec.logical_id}:ProviderName": (

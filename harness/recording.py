@@ -35,25 +35,31 @@ from botocore import handlers
 _SERVICE = "cognito-identity-provider"
 _KEY = "harness_recording_params"
 
-#: Parameter paths that carry a secret, and how the reference is named.
-_SECRET_KEYS = {
-    "PASSWORD": "PASSWORD",
-    "NEW_PASSWORD": "NEW_PASSWORD",
+#: Request parameters that carry a secret, and how the reference is named. Top-level keys of
+#: the request, and keys inside AuthParameters / ChallengeResponses (nowhere else: the
+#: "AccessToken" of a client's TokenValidityUnits is not a token).
+_SECRET_PARAMETERS = {
     "Password": "PASSWORD",
     "PreviousPassword": "PREVIOUS_PASSWORD",
     "ProposedPassword": "PROPOSED_PASSWORD",
     "TemporaryPassword": "TEMPORARY_PASSWORD",
-    "SECRET_HASH": "SECRET_HASH",
     "SecretHash": "SECRET_HASH",
-    "REFRESH_TOKEN": "REFRESH_TOKEN",
     "AccessToken": "ACCESS_TOKEN",
+    "RefreshToken": "REFRESH_TOKEN",
     "ConfirmationCode": "CODE",
+}
+_SECRET_AUTH_KEYS = {
+    "PASSWORD": "PASSWORD",
+    "NEW_PASSWORD": "NEW_PASSWORD",
+    "SECRET_HASH": "SECRET_HASH",
+    "REFRESH_TOKEN": "REFRESH_TOKEN",
     "SMS_MFA_CODE": "CODE",
     "SOFTWARE_TOKEN_MFA_CODE": "CODE",
     "EMAIL_OTP_CODE": "CODE",
     "PASSWORD_CLAIM_SIGNATURE": "SRP_SIGNATURE",
     "ANSWER": "ANSWER",
 }
+_AUTH_MAPS = ("AuthParameters", "ChallengeResponses")
 
 
 def env_name(kind: str, username: Any) -> str:
@@ -103,20 +109,27 @@ def sanitize(
     previous_session = (previous or {}).get("Session")
     names = names or SecretNames()
 
-    def clean(value: Any, key: str | None = None) -> Any:
-        if key in _SECRET_KEYS and isinstance(value, str) and value:
-            name = names.name(_SECRET_KEYS[key], user, value)
-            needed.add(name)
-            return f"${{env:{name}}}"
-        if key == "Session" and isinstance(value, str):
-            return "${previous:Session}" if value == previous_session else value
-        if isinstance(value, Mapping):
-            return {k: clean(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
+    def secret(kind: str, value: str) -> str:
+        name = names.name(kind, user, value)
+        needed.add(name)
+        return f"${{env:{name}}}"
 
-    return clean(dict(params)), needed
+    cleaned: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in _SECRET_PARAMETERS and isinstance(value, str) and value:
+            cleaned[key] = secret(_SECRET_PARAMETERS[key], value)
+        elif key == "Session" and isinstance(value, str) and value == previous_session:
+            cleaned[key] = "${previous:Session}"
+        elif key in _AUTH_MAPS and isinstance(value, Mapping):
+            cleaned[key] = {
+                k: secret(_SECRET_AUTH_KEYS[k], v)
+                if k in _SECRET_AUTH_KEYS and isinstance(v, str) and v
+                else v
+                for k, v in value.items()
+            }
+        else:
+            cleaned[key] = copy.deepcopy(value)
+    return cleaned, needed
 
 
 def outcome_of(parsed: Mapping[str, Any], status: int) -> dict[str, Any]:
@@ -172,10 +185,21 @@ class Recorder:
 
 _active: list[Recorder] = []
 _warned = False
+_local = threading.local()
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """Calls made inside are not recorded (the harness's own set-up calls)."""
+    _local.suppressed = True
+    try:
+        yield
+    finally:
+        _local.suppressed = False
 
 
 def _on_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    if _active:
+    if _active and not getattr(_local, "suppressed", False):
         try:
             context[_KEY] = copy.deepcopy(params)
         except Exception as error:  # never break the app

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -125,6 +126,10 @@ class CognitoServer:
         self.app = app
         # The per-call rows are the log; werkzeug's access lines would only interleave with them.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        # werkzeug exits the process when the port is taken; find out first, as an OSError.
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug binds
+            probe.bind((host, port))
         self.server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         self.host = host
         self.port = self.server.server_port
