@@ -94,6 +94,8 @@ def to_json(report: ReplayResult, *, verbose: bool = False) -> dict[str, Any]:
         "ok": report.ok,
         "calls": calls,
         "skipped": report.skipped,
+        # A live replay's summary lines (harness.live.LiveReplayResult.notes).
+        **({"notes": list(notes)} if (notes := getattr(report, "notes", None)) else {}),
     }
 
 
@@ -253,9 +255,11 @@ def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
         parts.append(f"expectations: {checked - failed}/{checked} met")
     if report.id_map and show_ids:
         mapped = ", ".join(f"{k} → {v}" for k, v in report.id_map.items())
-        parts.append(f"ids mapped onto the emulated pool: {mapped}")
+        pool = "the deployed pool" if report.invoker == "live" else "the emulated pool"
+        parts.append(f"ids mapped onto {pool}: {mapped}")
     for skipped in report.skipped:
         parts.append(f"skipped: {skipped}")
+    parts.extend(getattr(report, "notes", None) or ())  # a live replay's summary lines
     return "\n".join(parts)
 
 

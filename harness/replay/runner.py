@@ -96,7 +96,10 @@ def check(expect: Expectation | None, record: CallRecord) -> list[str]:
     return failures
 
 
-def _substitute(value: Any, previous: Mapping[str, Any] | None, source: str) -> Any:
+def substitute_previous(value: Any, previous: Mapping[str, Any] | None, source: str) -> Any:
+    """``value`` with every ``${previous:<path>}`` replaced from ``previous`` (the previous call's
+    response); raises :class:`ReplayError` at ``source`` when the path has no value. Shared by
+    the emulated runner and the live one (:mod:`harness.live`)."""
     if isinstance(value, str) and PREVIOUS_PREFIX in value:
 
         def lookup(match: re.Match[str]) -> str:
@@ -113,9 +116,9 @@ def _substitute(value: Any, previous: Mapping[str, Any] | None, source: str) -> 
 
         return _PREVIOUS.sub(lookup, value)
     if isinstance(value, dict):
-        return {k: _substitute(v, previous, source) for k, v in value.items()}
+        return {k: substitute_previous(v, previous, source) for k, v in value.items()}
     if isinstance(value, list):
-        return [_substitute(v, previous, source) for v in value]
+        return [substitute_previous(v, previous, source) for v in value]
     return value
 
 
@@ -177,7 +180,7 @@ def run_replay(
         previous: Mapping[str, Any] | None = None
         sdk: srp.Client | None = None
         for number, call in enumerate(replay.calls, 1):
-            params = _substitute(call.params, previous, call.source)
+            params = substitute_previous(call.params, previous, call.source)
             params, sdk = _act_as_sdk(emu, call.operation, params, sdk, previous)
             record = emu.call(call.operation, params, source=call.source)
             result = CallResult(call=call, record=record, failures=check(call.expect, record))
