@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from moto.cognitoidp.exceptions import InvalidPasswordException as MotoInvalidPassword
 from moto.cognitoidp.models import CognitoIdpUser, UserStatus
 
 from harness import errors
 from harness.emulator import AuthSession
 from harness.operations._signin import BAD_CREDENTIALS, after_password, client_metadata, finish
+from harness.operations.sign_up import POLICY_CHALLENGE, validate_password
 
 if TYPE_CHECKING:
     from harness.emulator import Emulator
@@ -83,16 +83,12 @@ def _new_password(
     responses: dict[str, Any],
     metadata: dict[str, str] | None,
 ) -> dict[str, Any]:
-    password = responses.get("NEW_PASSWORD")
-    if not isinstance(password, str) or not password:
-        raise errors.InvalidParameterException("Missing required parameter NEW_PASSWORD")
-    try:
-        emu.backend._validate_password(emu.user_pool_id, password)
-    except MotoInvalidPassword:
-        raise errors.InvalidPasswordException(
-            "Password does not conform to policy: Password not long enough or missing a "
-            "required character class"
-        ) from None
+    password = validate_password(
+        emu,
+        responses.get("NEW_PASSWORD"),
+        parameter="NEW_PASSWORD",
+        wording=POLICY_CHALLENGE,
+    )
     updates = {
         key.split(".", 1)[1]: value
         for key, value in responses.items()

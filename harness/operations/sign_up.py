@@ -35,15 +35,23 @@ def attribute_map(value: Any, name: str) -> dict[str, str]:
     return {a["Name"]: str(a.get("Value", "")) for a in value}
 
 
-def validate_password(emu: Emulator, password: Any) -> str:
+#: Cognito words the policy failure differently for SignUp and for a new password chosen at
+#: a NEW_PASSWORD_REQUIRED challenge (as observed; the code is InvalidPasswordException).
+POLICY_SIGN_UP = "Password did not conform with policy"
+POLICY_CHALLENGE = "Password does not conform to policy"
+
+
+def validate_password(
+    emu: Emulator, password: Any, *, parameter: str = "Password", wording: str = POLICY_SIGN_UP
+) -> str:
+    """The password, checked against the pool's policy (moto's implementation of it)."""
     if not isinstance(password, str) or not password:
-        raise errors.InvalidParameterException("Missing required parameter Password")
+        raise errors.InvalidParameterException(f"Missing required parameter {parameter}")
     try:
         emu.backend._validate_password(emu.user_pool_id, password)
     except MotoInvalidPassword:
         raise errors.InvalidPasswordException(
-            "Password did not conform with policy: Password not long enough or missing a "
-            "required character class"
+            f"{wording}: Password not long enough or missing a required character class"
         ) from None
     return password
 
