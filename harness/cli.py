@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from harness import events
+from harness.invokers.base import INVOKER_NAMES
+
+if TYPE_CHECKING:
+    from harness.invokers import Invoker
+    from harness.template import Stack
 
 
 @click.group()
@@ -159,6 +165,17 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
+_invoke_option = click.option(
+    "--invoke",
+    "invoke_mode",
+    type=click.Choice(INVOKER_NAMES),
+    default="inprocess",
+    show_default=True,
+    help="How the triggers run: in this process; rie, their sam build under the Lambda runtime "
+    "interface emulator; sam, sam local invoke (needs Docker); lambda, the deployed functions.",
+)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -197,6 +214,7 @@ class InputError(click.ClickException):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to FILE instead of stdout.",
 )
+@_invoke_option
 def replay(
     paths: tuple[Path, ...],
     template_path: Path,
@@ -205,6 +223,7 @@ def replay(
     overrides: dict[str, str] | None,
     setup_path: Path | None,
     output: Path | None,
+    invoke_mode: str,
 ) -> None:
     """Replay Cognito API calls through the real triggers and show which got the metadata.
 
@@ -215,12 +234,14 @@ def replay(
     import json
 
     from harness import report
+    from harness.invokers import InvokerError
     from harness.replay.loader import load_replay
     from harness.replay.model import ReplayError
     from harness.replay.runner import run_replay
     from harness.settings import Settings, SettingsError
     from harness.template import TemplateError, load_stack
 
+    invoker: Invoker | None = None
     try:
         settings = Settings().with_overrides(overrides or {})
         stack = load_stack(template_path)
@@ -230,9 +251,13 @@ def replay(
             if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty()
             else None
         )
-        result = run_replay(loaded, stack, settings=settings, progress=show)
-    except (ReplayError, TemplateError, SettingsError, ValueError) as error:
+        invoker = _make_invoker(invoke_mode, stack)
+        result = run_replay(loaded, stack, settings=settings, invoker=invoker, progress=show)
+    except (ReplayError, TemplateError, SettingsError, InvokerError, ValueError) as error:
         raise InputError(str(error)) from None
+    finally:
+        if invoker is not None:
+            invoker.close()
     if fmt == "json":
         text = json.dumps(report.to_json(result, verbose=verbose), indent=2) + "\n"
     elif fmt == "markdown":
@@ -253,6 +278,128 @@ def replay(
 
 def _progress(number: int, total: int, _result: object) -> None:
     click.echo(f"\rreplaying {number}/{total}", err=True, nl=number == total)
+
+
+#: Options of the command that name a deployed target, passed on to ``--invoke lambda``.
+_DEPLOYED_TARGET_OPTIONS = ("stack_name", "user_pool_id", "region", "profile")
+
+
+def _make_invoker(name: str, stack: Stack) -> Invoker | None:
+    """The ``--invoke`` invoker; None for in-process (the emulator's own default)."""
+    if name == "inprocess":
+        return None
+    from harness.invokers import make_invoker
+
+    params = click.get_current_context().params
+    options = {key: params[key] for key in _DEPLOYED_TARGET_OPTIONS if params.get(key) is not None}
+    return make_invoker(name, stack, **options) if name == "lambda" else make_invoker(name, stack)
+
+
+@main.command("invoke")
+@click.argument("logical_id")
+@click.option(
+    "--event",
+    "-e",
+    "event_path",
+    metavar="FILE",
+    help="The event, a JSON file; - reads it from stdin. Default: an empty event ({}).",
+)
+@click.option(
+    "--template",
+    "-t",
+    "template_path",
+    default="template.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SAM template that defines the function.",
+)
+@_invoke_option
+@click.option(
+    "--env-vars",
+    "-n",
+    "env_vars_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='SAM\'s environment override file: {"LogicalId": {"VAR": "value"}, "Parameters": {...}}.',
+)
+def invoke_command(
+    logical_id: str,
+    event_path: str | None,
+    template_path: Path,
+    invoke_mode: str,
+    env_vars_path: Path | None,
+) -> None:
+    """Invoke one function of the template with an event, as `sam local invoke` does.
+
+    The function's response JSON goes to stdout, its logs to stderr. The template's tables
+    exist, empty, in the emulated AWS. Exit status: 0 when the function answered, 1 when it
+    failed or timed out (`errorType: errorMessage` on stderr), 2 for unusable input.
+    """
+    import json
+
+    from harness.invokers import InvokerError, aws_endpoint_url_of, make_invoker
+    from harness.invokers.env_vars import apply_env_vars, load_env_vars
+    from harness.invokers.local_aws import emulated_tables
+    from harness.template import TemplateError, load_stack
+
+    try:
+        stack = load_stack(template_path)
+        function = stack.functions.get(logical_id)
+        if function is None:
+            raise InputError(
+                f"{logical_id} is not a function of {template_path}; "
+                f"functions: {', '.join(sorted(stack.functions)) or '(none)'}"
+            )
+        event = _read_event(event_path)
+        if env_vars_path is not None:
+            function, ignored = apply_env_vars(function, load_env_vars(env_vars_path))
+            if ignored:
+                click.echo(
+                    f"--env-vars: ignored {', '.join(ignored)}: not in {logical_id}'s "
+                    "Environment in the template (SAM overrides declared variables only)",
+                    err=True,
+                )
+        invoker = make_invoker(invoke_mode, stack)
+    except (TemplateError, InvokerError, ValueError) as error:
+        raise InputError(str(error)) from None
+    try:
+        with emulated_tables(stack, aws_endpoint_url_of(invoker), stack.region):
+            result = invoker.invoke(function, event, function.timeout)
+    except InvokerError as error:
+        raise InputError(str(error)) from None
+    finally:
+        invoker.close()
+    if result.logs:
+        click.echo(result.logs, err=True, nl=result.logs.endswith("\n") is False)
+    if result.timed_out:
+        click.echo(f"Task timed out after {function.timeout:.2f} seconds", err=True)
+        raise SystemExit(1)
+    if result.error_type is not None:
+        click.echo(f"{result.error_type}: {result.error_message}", err=True)
+        raise SystemExit(1)
+    if result.raw is not None:
+        click.echo(result.raw.decode("utf-8", "replace"))
+    else:
+        click.echo(json.dumps(result.payload))
+
+
+def _read_event(path: str | None) -> dict[str, Any]:
+    """The event of ``harness invoke``: a JSON object from a file, or stdin for ``-``."""
+    import json
+
+    if path is None:
+        return {}
+    where = "stdin" if path == "-" else path
+    try:
+        text = click.get_text_stream("stdin").read() if path == "-" else Path(path).read_text()
+    except OSError as error:
+        raise InputError(f"--event {where}: cannot read it ({error.strerror or error})") from None
+    try:
+        event = json.loads(text)
+    except ValueError as error:
+        raise InputError(f"--event {where}: not JSON ({error})") from None
+    if not isinstance(event, dict):
+        raise InputError(f"--event {where}: a trigger event is a JSON object, got {text[:40]!r}")
+    return event
 
 
 @main.command("settings")

@@ -1,7 +1,10 @@
 """The emulated user pool: moto holds the state, the harness adds what moto lacks.
 
 moto (in-process, ``mock_aws``) holds the pool, the app client, users, passwords, statuses and
-signing keys, and the DynamoDB tables the triggers use. The harness adds trigger dispatch with
+signing keys, and the DynamoDB tables the triggers use. When the invoker runs the functions in
+other processes (``--invoke rie``), it publishes the moto server their AWS calls go to
+(``aws_endpoint_url``, see :mod:`harness.invokers.local_aws`), and the tables are created and
+seeded through that endpoint so the functions find them. The harness adds trigger dispatch with
 Cognito's ClientMetadata routing, trigger results applied, and Cognito's trigger errors. Each
 API operation lives in one module of :mod:`harness.operations`; this module is the shared
 state they work on.
@@ -29,7 +32,8 @@ from moto.cognitoidp.models import CognitoIdpUser, UserStatus, cognitoidp_backen
 
 from harness import errors
 from harness.dispatch import REDACTED, Invocation, TriggerDispatcher
-from harness.invoke import InProcessInvoker, Invoker
+from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
+from harness.invokers.local_aws import trigger_client
 from harness.settings import Settings
 from harness.template import FunctionSpec, Stack, fill_placeholders, load_stack
 
@@ -232,7 +236,7 @@ class Emulator:
 
     def _create_resources(self) -> None:
         cognito = boto3.client("cognito-idp", region_name=self.region)
-        dynamodb = boto3.client("dynamodb", region_name=self.region)
+        dynamodb = self.trigger_client("dynamodb")
         for table in self.stack.tables.values():
             dynamodb.create_table(**table.create_table_kwargs())
         created = cognito.create_user_pool(**self.pool_spec.create_user_pool_kwargs())
@@ -273,6 +277,10 @@ class Emulator:
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         self.backend = backend
         self.pool = backend.user_pools[self.user_pool_id]
+
+    def trigger_client(self, service: str) -> Any:
+        """A boto3 client of the AWS the triggers call: the invoker's endpoint, else the mock."""
+        return trigger_client(service, self.region, aws_endpoint_url_of(self.invoker))
 
     # ------------------------------------------------------------------ ids and users
 
@@ -407,7 +415,7 @@ class Emulator:
                 f"tables: {', '.join(self.stack.tables) or '(none)'}"
             )
         serializer = TypeSerializer()
-        client = boto3.client("dynamodb", region_name=self.region)
+        client = self.trigger_client("dynamodb")
         for item in items:
             client.put_item(
                 TableName=table.table_name,

@@ -1,247 +1,26 @@
-"""Invokers: how the emulator runs a trigger function. In-process is the default.
+"""Compatibility module: the invokers live in :mod:`harness.invokers` (one module each).
 
-An invoker takes a function from the template and an event, and answers what Lambda's Invoke
-API would: the JSON payload, or a function error (``errorType`` / ``errorMessage``), or a
-timeout. Turning that into Cognito's answer is the dispatcher's job (:mod:`harness.dispatch`).
+``from harness.invoke import Invoker, InvokeResult, InProcessInvoker`` keeps working.
 """
 
 from __future__ import annotations
 
-import importlib
-import io
-import json
-import os
-import sys
-import threading
-import time
-import traceback
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from harness.invokers.base import (
+    COGNITO_TRIGGER_TIMEOUT_SECONDS,
+    Invoker,
+    InvokerError,
+    InvokeResult,
+    aws_endpoint_url_of,
+    lambda_environment,
+)
+from harness.invokers.inprocess import InProcessInvoker
 
-from harness.lambda_context import LambdaContext
-from harness.template import FunctionSpec
-
-#: Cognito waits 5 seconds for a trigger, whatever the function's own Timeout.
-#: [D] contract section 5; user-pool-working-with-lambda-triggers ("5 seconds").
-COGNITO_TRIGGER_TIMEOUT_SECONDS = 5.0
-
-
-@dataclass
-class InvokeResult:
-    """What Lambda's Invoke API answers, in the terms Cognito reads."""
-
-    payload: Any = None
-    #: Set when the function failed: Lambda's ``errorType`` and ``errorMessage``.
-    error_type: str | None = None
-    error_message: str | None = None
-    timed_out: bool = False
-    duration_ms: float = 0.0
-    init_duration_ms: float | None = None
-    #: The raw response body when it was not JSON.
-    raw: bytes | None = None
-    #: What the function printed, when the invoker can capture it (not in-process).
-    logs: str = ""
-    traceback: str | None = None
-
-
-class Invoker(Protocol):
-    name: str
-
-    def invoke(self, function: FunctionSpec, event: dict[str, Any], timeout: float) -> InvokeResult:
-        """Run ``function`` on ``event``; give up after ``timeout`` seconds."""
-        ...
-
-    def close(self) -> None: ...
-
-
-def lambda_environment(function: FunctionSpec, region: str) -> dict[str, str]:
-    """The environment Lambda gives a function: its own variables plus the reserved ones."""
-    module, _, _ = function.handler.rpartition(".")
-    return {
-        "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
-        "AWS_LAMBDA_FUNCTION_TIMEOUT": str(int(function.timeout)),
-        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.function_name}",
-        "AWS_REGION": region,
-        "AWS_DEFAULT_REGION": region,
-        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
-        "_HANDLER": function.handler,
-        "LAMBDA_TASK_ROOT": str(function.code_uri),
-        **({"POWERTOOLS_SERVICE_NAME": module} if module else {}),
-        **function.environment,
-    }
-
-
-class _RoutedStream(io.TextIOBase):
-    """sys.stdout / sys.stderr stand-in: a trigger's writes go to its invocation's log buffer.
-
-    Lambda sends what a function prints to CloudWatch, not to the caller; in-process, the
-    harness does the same so trigger logs never mix into its report. Writes from any other
-    thread pass straight through. Loggers created while it is installed (Powertools binds
-    sys.stdout when a module creates its Logger) keep routing through it.
-    """
-
-    def __init__(self, target: Any) -> None:
-        self.target = target
-        self.local = threading.local()
-
-    def write(self, text: str) -> int:
-        buffer = getattr(self.local, "buffer", None)
-        return (buffer or self.target).write(text)  # type: ignore[no-any-return]
-
-    def flush(self) -> None:
-        if getattr(self.local, "buffer", None) is None:
-            self.target.flush()
-
-    def isatty(self) -> bool:
-        return bool(self.target.isatty())
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return str(getattr(self.target, "encoding", "utf-8"))
-
-    @contextmanager
-    def capture(self) -> Iterator[io.StringIO]:
-        buffer = io.StringIO()
-        self.local.buffer = buffer
-        try:
-            yield buffer
-        finally:
-            self.local.buffer = None
-
-
-def _routed(name: str) -> _RoutedStream:
-    stream = getattr(sys, name)
-    if not isinstance(stream, _RoutedStream):
-        stream = _RoutedStream(stream)
-        setattr(sys, name, stream)
-    return stream
-
-
-class InProcessInvoker:
-    """Import the handler from the function's CodeUri and call it in this process.
-
-    Fast and debuggable (breakpoints work), with Lambda's environment variables set around
-    each call and Cognito's 5-second limit enforced on a worker thread. Modules are imported
-    once per process and stay warm, as in a Lambda execution environment. Two functions whose
-    CodeUri hold different modules of the same name cannot share one process: that is an error
-    that names them (use ``--invoke rie``).
-    """
-
-    name = "inprocess"
-
-    def __init__(self, region: str = "us-east-1") -> None:
-        self.region = region
-        self._handlers: dict[tuple[Path, str], Callable[..., Any]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trigger")
-        self._stdout = _routed("stdout")
-        self._stderr = _routed("stderr")
-
-    def _load(self, function: FunctionSpec) -> tuple[Callable[..., Any], float | None]:
-        key = (function.code_uri, function.handler)
-        if key in self._handlers:
-            return self._handlers[key], None
-        module_name, _, attribute = function.handler.rpartition(".")
-        if not module_name:
-            raise ImportError(f"Bad handler '{function.handler}': expected module.function")
-        code_dir = str(function.code_uri)
-        loaded = sys.modules.get(module_name)
-        if loaded is not None:
-            origin = Path(getattr(loaded, "__file__", "") or "").resolve().parent
-            if origin != function.code_uri.resolve():
-                raise ImportError(
-                    f"{function.logical_id}: module '{module_name}' is already loaded from "
-                    f"{origin}; functions with same-named modules need --invoke rie"
-                )
-        if code_dir not in sys.path:
-            sys.path.insert(0, code_dir)
-        started = time.perf_counter()
-        module = importlib.import_module(module_name)
-        init_ms = (time.perf_counter() - started) * 1000
-        handler = getattr(module, attribute, None)
-        if not callable(handler):
-            raise ImportError(f"Handler '{attribute}' missing on module '{module_name}'")
-        self._handlers[key] = handler
-        return handler, init_ms
-
-    @contextmanager
-    def _environment(self, function: FunctionSpec) -> Iterator[None]:
-        # No lock: a lock held by a trigger that timed out (and still runs) would stall every
-        # later invocation. One worker runs at a time, so the swap cannot interleave, except
-        # with such an abandoned handler, which restores its variables when it finally ends.
-        wanted = lambda_environment(function, self.region)
-        saved = {name: os.environ.get(name) for name in wanted}
-        os.environ.update(wanted)
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-
-    def _call(self, function: FunctionSpec, payload: str) -> InvokeResult:
-        with self._stdout.capture() as out, self._stderr.capture() as err:
-            result = self._call_captured(function, payload)
-        result.logs = out.getvalue() + err.getvalue()
-        return result
-
-    def _call_captured(self, function: FunctionSpec, payload: str) -> InvokeResult:
-        result = InvokeResult()
-        with self._environment(function):
-            try:
-                handler, result.init_duration_ms = self._load(function)
-            except Exception as error:  # what Lambda reports as Runtime.ImportModuleError
-                result.error_type = "Runtime.ImportModuleError"
-                result.error_message = f"Unable to import module '{function.handler}': {error}"
-                result.traceback = traceback.format_exc()
-                return result
-            context = LambdaContext(
-                function_name=function.function_name,
-                memory_limit_in_mb=function.memory_size,
-                timeout_seconds=function.timeout,
-                region=self.region,
-                clock=time.monotonic,
-            )
-            started = time.perf_counter()
-            try:
-                # Lambda hands the handler a freshly parsed copy of the JSON it was sent.
-                response = handler(json.loads(payload), context)
-            except Exception as error:
-                result.error_type = type(error).__name__
-                result.error_message = str(error)
-                result.traceback = traceback.format_exc()
-            except SystemExit as error:  # the runtime process would die: Runtime.ExitError
-                result.error_type = "Runtime.ExitError"
-                result.error_message = f"RequestId: {context.aws_request_id} Error: exit {error}"
-            else:
-                try:
-                    # ...and serialises what it returns: anything JSON cannot carry fails here.
-                    result.payload = json.loads(json.dumps(response))
-                except (TypeError, ValueError):
-                    result.error_type = "Runtime.MarshalError"
-                    result.error_message = "Unable to marshal response: not JSON serializable"
-            result.duration_ms = (time.perf_counter() - started) * 1000
-        return result
-
-    def invoke(self, function: FunctionSpec, event: dict[str, Any], timeout: float) -> InvokeResult:
-        payload = json.dumps(event)
-        future = self._executor.submit(self._call, function, payload)
-        try:
-            return future.result(timeout=timeout)
-        except FutureTimeout:
-            # The handler keeps running on the old worker (Python cannot stop a thread); later
-            # invocations get a fresh worker so one stuck trigger does not stall the rest.
-            self._executor.shutdown(wait=False)
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trigger")
-            return InvokeResult(timed_out=True, duration_ms=timeout * 1000)
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+__all__ = [
+    "COGNITO_TRIGGER_TIMEOUT_SECONDS",
+    "InProcessInvoker",
+    "InvokeResult",
+    "Invoker",
+    "InvokerError",
+    "aws_endpoint_url_of",
+    "lambda_environment",
+]

@@ -63,6 +63,8 @@ SUPPORTED_ALGORITHM = "pbkdf2_sha256"
 #: Cognito gives a trigger 5 seconds; refuse hashes whose cost could not fit in it.
 MAX_ITERATIONS = 1_000_000
 MAX_PASSWORD_CHARS = 256
+#: Cognito user names are 1 to 128 characters. [D] AdminCreateUser API reference, Username.
+MAX_USERNAME_CHARS = 128
 #: Work done for an unknown user too, so response time does not tell who exists.
 _DUMMY_SALT = bytes(16)
 _DUMMY_ITERATIONS = 100_000
@@ -113,6 +115,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 def _find(realm: str, username: str) -> dict[str, Any] | None:
+    if not 0 < len(username) <= MAX_USERNAME_CHARS:
+        return None  # not a name Cognito accepts, so no legacy user can have it
     table = os.environ.get("LEGACY_USERS_TABLE")
     if not table:
         logger.error("LEGACY_USERS_TABLE is not set")

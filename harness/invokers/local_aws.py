@@ -1,0 +1,104 @@
+"""The emulated AWS the triggers' own calls reach when they run outside this process.
+
+In-process, moto's ``mock_aws`` intercepts a trigger's boto3 calls (DynamoDB for invitations and
+legacy users). A function run by the Lambda runtime interface emulator (``--invoke rie``) is
+another process that mock cannot reach, so the invoker starts moto's server on a free
+127.0.0.1 port (:class:`LocalAwsServer`, a thread of this process) and gives the functions
+``AWS_ENDPOINT_URL=http://127.0.0.1:<port>`` and fake credentials
+(:func:`function_aws_environment`). The invoker publishes the URL as ``aws_endpoint_url``; the
+emulator then creates and seeds the template's tables through :func:`trigger_client`, against
+the same endpoint, so the functions find them. The Cognito state stays in the in-process mock.
+
+The fake credentials also mean that a call a trigger sends anywhere else cannot succeed with
+the developer's real credentials.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+if TYPE_CHECKING:
+    from harness.template import Stack
+
+#: Credentials the functions (and the harness's own clients of the local server) sign with.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LocalAwsServer:
+    """moto's server on 127.0.0.1 (an OS-chosen free port), in a thread of this process.
+
+    It serves moto's in-process backends, the same ones ``mock_aws`` uses: state the harness
+    writes through either is visible through both.
+    """
+
+    def __init__(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        # werkzeug logs each request at INFO on stderr; keep the harness's output clean.
+        werkzeug = logging.getLogger("werkzeug")
+        if werkzeug.level == logging.NOTSET:
+            werkzeug.setLevel(logging.WARNING)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint_url = f"http://{host}:{port}"
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Stop serving, without waiting: werkzeug notices within its 0.5 s poll interval."""
+        if not self._stopped:
+            self._stopped = True
+            threading.Thread(target=self._server.stop, name="moto-server-stop", daemon=True).start()
+
+
+def function_aws_environment(endpoint_url: str) -> dict[str, str]:
+    """The variables that point a function's AWS SDK at the local server."""
+    return {"AWS_ENDPOINT_URL": endpoint_url, **FAKE_CREDENTIALS}
+
+
+def trigger_client(service: str, region: str, endpoint_url: str | None) -> Any:
+    """A boto3 client of the AWS the triggers see: the local server, else the in-process mock."""
+    if endpoint_url is None:
+        return boto3.client(service, region_name=region)  # type: ignore[call-overload]
+    return boto3.client(  # type: ignore[call-overload]
+        service,
+        region_name=region,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+    )
+
+
+@contextmanager
+def emulated_tables(stack: Stack, endpoint_url: str | None, region: str) -> Iterator[None]:
+    """moto's mock started and the template's tables created, empty, where the triggers look.
+
+    What ``harness invoke`` runs a function in: a DynamoDB-backed trigger then reads an empty
+    table and answers as it would for an unknown key, instead of failing to connect.
+    """
+    from moto import mock_aws
+
+    with mock_aws():
+        dynamodb = trigger_client("dynamodb", region, endpoint_url)
+        for table in stack.tables.values():
+            dynamodb.create_table(**table.create_table_kwargs())
+        yield
