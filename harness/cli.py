@@ -176,6 +176,21 @@ _invoke_option = click.option(
 )
 
 
+def _deployed_target_options(function: Any) -> Any:
+    """--stack-name / --user-pool-id / --client-id / --region / --profile: a deployed stack."""
+    for option in reversed(
+        [
+            click.option("--stack-name", help="A deployed CloudFormation stack of this template."),
+            click.option("--user-pool-id", help="A deployed user pool (instead of --stack-name)."),
+            click.option("--client-id", help="Its app client, with --user-pool-id."),
+            click.option("--region", help="The deployed stack's region (default: your profile's)."),
+            click.option("--profile", help="The AWS profile to use (default: the standard chain)."),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -215,6 +230,27 @@ _invoke_option = click.option(
     help="Write the report to FILE instead of stdout.",
 )
 @_invoke_option
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Send the calls to the deployed pool (--stack-name, or --user-pool-id and --client-id) "
+    "and read what the triggers received from their CloudWatch logs.",
+)
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="With --live: let the replay create its setup in the real pool (removed afterwards).",
+)
+@click.option(
+    "--log-wait",
+    "log_wait",
+    type=float,
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --live: how long to wait for the triggers' log records to arrive.",
+)
+@_deployed_target_options
 def replay(
     paths: tuple[Path, ...],
     template_path: Path,
@@ -224,6 +260,14 @@ def replay(
     setup_path: Path | None,
     output: Path | None,
     invoke_mode: str,
+    live: bool,
+    allow_writes: bool,
+    log_wait: float,
+    stack_name: str | None,
+    user_pool_id: str | None,
+    client_id: str | None,
+    region: str | None,
+    profile: str | None,
 ) -> None:
     """Replay Cognito API calls through the real triggers and show which got the metadata.
 
@@ -251,8 +295,26 @@ def replay(
             if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty()
             else None
         )
-        invoker = _make_invoker(invoke_mode, stack)
-        result = run_replay(loaded, stack, settings=settings, invoker=invoker, progress=show)
+        result: Any
+        if live:
+            from harness.live import run_live
+
+            if invoke_mode != "inprocess":
+                raise click.UsageError("--live replays against the deployed pool: drop --invoke")
+            result = run_live(
+                loaded,
+                stack_name=stack_name,
+                user_pool_id=user_pool_id,
+                client_id=client_id,
+                region=region,
+                profile=profile,
+                allow_writes=allow_writes,
+                log_wait_seconds=log_wait,
+                progress=show,
+            )
+        else:
+            invoker = _make_invoker(invoke_mode, stack)
+            result = run_replay(loaded, stack, settings=settings, invoker=invoker, progress=show)
     except (ReplayError, TemplateError, SettingsError, InvokerError, ValueError) as error:
         raise InputError(str(error)) from None
     finally:
@@ -321,12 +383,18 @@ def _make_invoker(name: str, stack: Stack) -> Invoker | None:
     type=click.Path(dir_okay=False, path_type=Path),
     help='SAM\'s environment override file: {"LogicalId": {"VAR": "value"}, "Parameters": {...}}.',
 )
+@_deployed_target_options
 def invoke_command(
     logical_id: str,
     event_path: str | None,
     template_path: Path,
     invoke_mode: str,
     env_vars_path: Path | None,
+    stack_name: str | None,
+    user_pool_id: str | None,
+    client_id: str | None,
+    region: str | None,
+    profile: str | None,
 ) -> None:
     """Invoke one function of the template with an event, as `sam local invoke` does.
 
@@ -358,7 +426,7 @@ def invoke_command(
                     "Environment in the template (SAM overrides declared variables only)",
                     err=True,
                 )
-        invoker = make_invoker(invoke_mode, stack)
+        invoker = _make_invoker(invoke_mode, stack) or make_invoker("inprocess", stack)
     except (TemplateError, InvokerError, ValueError) as error:
         raise InputError(str(error)) from None
     try:
@@ -442,12 +510,19 @@ def routing_command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write every emulated call to FILE as a replay (JSON Lines, secrets as ${env:...}).",
 )
+@click.option(
+    "--wire-created-pools",
+    is_flag=True,
+    help="Give pools created through the API (CreateUserPool) the template's triggers too; "
+    "without it they are plain moto pools.",
+)
 def serve(
     template_path: Path,
     host: str,
     port: int,
     overrides: dict[str, str] | None,
     record_path: Path | None,
+    wire_created_pools: bool,
 ) -> None:
     """A local Cognito endpoint with live triggers, for any SDK or the AWS CLI.
 
@@ -470,7 +545,12 @@ def serve(
         raise InputError(str(error)) from None
     with emulator:
         try:
-            app = CognitoApp(emulator, out=click.get_text_stream("stdout"), record=record_path)
+            app = CognitoApp(
+                emulator,
+                out=click.get_text_stream("stdout"),
+                record=record_path,
+                wire_created_pools=wire_created_pools,
+            )
             server = CognitoServer(app, host=host, port=port)
         except OSError as error:
             raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None

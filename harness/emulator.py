@@ -20,7 +20,8 @@ import hashlib
 import secrets
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,14 @@ from harness.dispatch import REDACTED, Invocation, TriggerDispatcher
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
 from harness.invokers.local_aws import trigger_client
 from harness.settings import Settings
-from harness.template import FunctionSpec, Stack, fill_placeholders, load_stack
+from harness.template import (
+    ClientSpec,
+    FunctionSpec,
+    PoolSpec,
+    Stack,
+    fill_placeholders,
+    load_stack,
+)
 
 #: Cognito's default AuthSessionValidity: a challenge session lives 3 minutes.
 #: [D] CreateUserPoolClient API reference, AuthSessionValidity (default 3).
@@ -155,6 +163,8 @@ class Emulator:
         self.clock = clock
         self.region = self.stack.region
         self.sessions: dict[str, AuthSession] = {}
+        #: Pools created through the API that were given the template's triggers.
+        self._adopted: dict[str, PoolSpec] = {}
         self.calls: list[CallRecord] = []
         #: Ids seen in calls (a deployed pool's) mapped onto the emulated ones.
         self.id_map: dict[str, str] = {}
@@ -376,11 +386,94 @@ class Emulator:
 
     # ------------------------------------------------------------------ calls
 
+    # ------------------------------------------------------------------ pools created by API
+
+    def adopt_pool(self, user_pool_id: str) -> None:
+        """Give a pool created through the API (so held by moto alone) the template's triggers.
+
+        ``harness serve --wire-created-pools`` calls this for every CreateUserPool. Calls that
+        name the pool (UserPoolId) or one of its app clients (ClientId) then run with the
+        template's trigger functions, the pool's own settings and the client's own flags.
+        """
+        pool = self.backend.user_pools.get(user_pool_id)
+        if pool is None:
+            raise KeyError(f"no user pool {user_pool_id}")
+        config = pool.extended_config
+        spec = dataclasses.replace(
+            self.pool_spec,
+            logical_id=user_pool_id,
+            name=pool.name,
+            properties=dict(config),
+            mfa_configuration=str(pool.mfa_config or "OFF"),
+            username_attributes=tuple(config.get("UsernameAttributes") or ()),
+            alias_attributes=tuple(config.get("AliasAttributes") or ()),
+            auto_verified_attributes=tuple(config.get("AutoVerifiedAttributes") or ()),
+        )
+        self._adopted[user_pool_id] = spec
+
+    @property
+    def adopted_pools(self) -> tuple[str, ...]:
+        return tuple(self._adopted)
+
+    def _adopted_target(self, params: Mapping[str, Any]) -> tuple[str, str] | None:
+        """(pool id, client id) of an adopted pool this call is for, if any."""
+        pool_id, client_id = params.get("UserPoolId"), params.get("ClientId")
+        for adopted in self._adopted:
+            clients = self.backend.user_pools[adopted].clients
+            if pool_id == adopted or (isinstance(client_id, str) and client_id in clients):
+                chosen = client_id if client_id in clients else next(iter(clients), "")
+                return adopted, str(chosen)
+        return None
+
+    @contextmanager
+    def _on_pool(self, target: tuple[str, str] | None) -> Iterator[None]:
+        if target is None:
+            yield
+            return
+        pool_id, client_id = target
+        pool = self.backend.user_pools[pool_id]
+        client = pool.clients.get(client_id)
+        config = client.extended_config if client is not None else {}
+        client_spec = ClientSpec(
+            logical_id=client_id,
+            name=str(config.get("ClientName", client_id)),
+            pool_logical_id=pool_id,
+            explicit_auth_flows=tuple(config.get("ExplicitAuthFlows") or ()),
+            prevent_user_existence_errors=config.get("PreventUserExistenceErrors") == "ENABLED",
+            generate_secret=bool(getattr(client, "generate_secret", False)),
+            properties=dict(config),
+        )
+        dispatcher = TriggerDispatcher(
+            self.dispatcher.functions,
+            self.invoker,
+            self.settings,
+            region=self.region,
+            user_pool_id=pool_id,
+            pre_token_version=self._adopted[pool_id].pre_token_generation_version,
+            prevent_user_existence_errors=client_spec.prevent_user_existence_errors,
+        )
+        names = ("user_pool_id", "client_id", "pool", "pool_spec", "client_spec", "dispatcher")
+        saved = {name: getattr(self, name) for name in names}
+        self.user_pool_id, self.client_id, self.pool = pool_id, client_id, pool
+        self.pool_spec, self.client_spec = self._adopted[pool_id], client_spec
+        self.dispatcher = dispatcher
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                setattr(self, name, value)
+
+    # ------------------------------------------------------------------ calls
+
     def call(self, operation: str, params: Mapping[str, Any], *, source: str = "") -> CallRecord:
         """Run one API call through the emulator; record and return what happened.
 
         Cognito's errors do not raise here: they are the call's outcome (``record.error``).
         """
+        with self._on_pool(self._adopted_target(params) if self._adopted else None):
+            return self._call(operation, params, source)
+
+    def _call(self, operation: str, params: Mapping[str, Any], source: str) -> CallRecord:
         from harness.operations import OPERATIONS
 
         handler = OPERATIONS.get(operation)

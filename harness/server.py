@@ -10,6 +10,7 @@ or an invocation record, and rows never interleave.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import socket
@@ -44,6 +45,7 @@ class CognitoApp:
         *,
         out: IO[str] | None = None,
         record: Path | None = None,
+        wire_created_pools: bool = False,
     ) -> None:
         from moto.moto_server.werkzeug_app import create_backend_app
 
@@ -53,19 +55,61 @@ class CognitoApp:
         self.moto = create_backend_app("cognito-idp")
         self.recorder = Recorder(record) if record else None
         self.results: list[CallResult] = []
+        self.wire_created_pools = wire_created_pools
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
+        data = request.get_data()
         if request.path == "/_harness/invocations" and request.method == "GET":
             with self.lock:
                 body = json.dumps(to_json(self.report()), indent=2)
             return Response(body, content_type="application/json")(environ, start_response)
         target = request.headers.get("X-Amz-Target", "")
         operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
-        if operation in OPERATIONS:
+        if operation in OPERATIONS and not self._moto_pool(data):
             return self._emulated(operation, request)(environ, start_response)
+        # The body was read: hand moto's app a fresh stream of it.
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
         with self.lock:  # moto's backends are not thread-safe either
-            return list(self.moto(environ, start_response))
+            answer = list(self.moto(environ, start_response))
+            if operation == "CreateUserPool" and self.wire_created_pools:
+                self._adopt(answer)
+            return answer
+
+    def _adopt(self, body: list[bytes]) -> None:
+        """A pool an SDK just created gets the template's triggers (--wire-created-pools)."""
+        try:
+            pool_id = json.loads(b"".join(body))["UserPool"]["Id"]
+        except (ValueError, KeyError, TypeError):
+            return  # moto refused the request: no pool to wire
+        self.emulator.adopt_pool(pool_id)
+        if self.out is not None:
+            print(
+                f"(pool {pool_id} created through the API: template triggers wired)", file=self.out
+            )
+
+    def _moto_pool(self, data: bytes) -> bool:
+        """True when the call names a pool an SDK created and nobody wired: moto answers it.
+
+        (A replay maps unknown ids onto the template's pool; a server must not, since the pool
+        the client named really exists here.)
+        """
+        try:
+            params = json.loads(data or b"{}")
+        except ValueError:
+            return False
+        if not isinstance(params, dict):
+            return False
+        emulator = self.emulator
+        pools = emulator.backend.user_pools
+        pool_id, client_id = params.get("UserPoolId"), params.get("ClientId")
+        for other, pool in pools.items():
+            if other == emulator.user_pool_id or other in emulator.adopted_pools:
+                continue
+            if pool_id == other or (isinstance(client_id, str) and client_id in pool.clients):
+                return True
+        return False
 
     def _emulated(self, operation: str, request: Request) -> Response:
         try:

@@ -257,3 +257,45 @@ def test_readme_generated_blocks_are_current() -> None:
     assert docs.render(docs.README.read_text()) == docs.README.read_text(), (
         "README.md is stale: run `.venv/bin/python -m harness.docs`"
     )
+
+
+def test_live_replay_refuses_writes_before_any_aws_call() -> None:
+    # The sample's setup would create users in the real pool: refused without --allow-writes,
+    # before a single request (no network here, so a request would fail differently).
+    result = run("replay", "--live", "--stack-name", "demo", str(REPLAYS / "sample.ps1"))
+    assert result.exit_code == 2
+    assert "creates 1 user (alice)" in result.stderr
+    assert "pass --allow-writes" in result.stderr
+
+
+def test_live_flags_reach_the_live_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    import harness.live
+
+    seen: dict[str, object] = {}
+
+    def fake_run_live(replay: object, **options: object) -> object:
+        seen.update(options)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(harness.live, "run_live", fake_run_live)
+    result = run(
+        "replay", "--live", "--user-pool-id", "us-east-1_X", "--client-id", "abc",
+        "--region", "eu-west-1", "--profile", "dev", "--allow-writes", "--log-wait", "3",
+        str(REPLAYS / "sample.ps1"),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert seen == {
+        "stack_name": None,
+        "user_pool_id": "us-east-1_X",
+        "client_id": "abc",
+        "region": "eu-west-1",
+        "profile": "dev",
+        "allow_writes": True,
+        "log_wait_seconds": 3.0,
+        "progress": None,
+    }
+    both = run(
+        "replay", "--live", "--invoke", "rie", "--stack-name", "s", str(REPLAYS / "sample.ps1")
+    )
+    assert both.exit_code == 2
+    assert "drop --invoke" in both.stderr

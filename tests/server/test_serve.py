@@ -320,3 +320,50 @@ def test_record_then_replay_gives_the_same_report(
         ]
 
     assert shape(replayed) == shape(live)
+
+
+def test_pools_created_through_the_api_get_triggers_only_when_asked() -> None:
+    for wire in (False, True):
+        out = io.StringIO()
+        with Emulator(ROOT / "template.yaml") as emulator:
+            app = CognitoApp(emulator, out=out, wire_created_pools=wire)
+            server = CognitoServer(app, port=0).start()
+            try:
+                client = Served(emulator, server, out).client
+                pool = client.create_user_pool(PoolName="made-by-app")["UserPool"]["Id"]
+                app_client = client.create_user_pool_client(
+                    UserPoolId=pool,
+                    ClientName="made-by-app",
+                    ExplicitAuthFlows=[
+                        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                        "ALLOW_REFRESH_TOKEN_AUTH",
+                    ],
+                )["UserPoolClient"]["ClientId"]
+                client.admin_create_user(UserPoolId=pool, Username="finn", MessageAction="SUPPRESS")
+                client.admin_set_user_password(
+                    UserPoolId=pool, Username="finn", Password="Finn-passw0rd!", Permanent=True
+                )
+                client.admin_initiate_auth(
+                    UserPoolId=pool,
+                    ClientId=app_client,
+                    AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                    AuthParameters={"USERNAME": "finn", "PASSWORD": "Finn-passw0rd!"},
+                    ClientMetadata={"appVersion": "2.1.0"},
+                )
+                report = Served(emulator, server, out).report()
+            finally:
+                server.stop()
+        if wire:
+            sign_in = report["calls"][-1]
+            assert sign_in["operation"] == "AdminInitiateAuth"
+            assert fields(report, -1) == {
+                "PreAuthentication": "validationData",
+                "PostAuthentication": None,
+                "PreTokenGeneration": None,
+            }
+            assert report["idMap"] == {}  # the call named the created pool, not the template's
+            assert "template triggers wired" in out.getvalue()
+        else:
+            # moto answered every call for its own pool: nothing was emulated, no trigger ran,
+            # and nothing was mapped onto the template's pool.
+            assert report["calls"] == []
