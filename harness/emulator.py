@@ -16,7 +16,6 @@ which trigger, and the tables, under the names the functions see in their enviro
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import secrets
 import time
 import uuid
@@ -27,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from boto3.dynamodb.types import TypeSerializer
 from moto import mock_aws
 from moto.cognitoidp.models import CognitoIdpUser, UserStatus, cognitoidp_backends
 
@@ -35,6 +33,7 @@ from harness import errors
 from harness.dispatch import REDACTED, Invocation, TriggerDispatcher
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
 from harness.invokers.local_aws import trigger_client
+from harness.seeding import dynamodb_item, legacy_user_item
 from harness.settings import Settings
 from harness.template import (
     ClientSpec,
@@ -507,29 +506,16 @@ class Emulator:
                 f"no table {table_logical_id!r} in {self.stack.path.name}; "
                 f"tables: {', '.join(self.stack.tables) or '(none)'}"
             )
-        serializer = TypeSerializer()
         client = self.trigger_client("dynamodb")
         for item in items:
             client.put_item(
                 TableName=table.table_name,
-                Item={k: serializer.serialize(_decimal(v)) for k, v in item.items()},
+                Item=dynamodb_item(item),
             )
 
     def add_legacy_user(self, item: Mapping[str, Any], *, table: str = "LegacyUsersTable") -> None:
         """A legacy user for the project's migration trigger; ``password`` is hashed here."""
-        data = dict(item)
-        password = str(data.pop("password"))
-        salt = secrets.token_bytes(16)
-        iterations = int(data.pop("iterations", 10_000))
-        data.setdefault("realm", "default")
-        data["username"] = str(data["username"]).lower()
-        data.update(
-            salt=salt.hex(),
-            iterations=iterations,
-            algorithm="pbkdf2_sha256",
-            password_hash=hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex(),
-        )
-        self.put_items(table, [data])
+        self.put_items(table, [legacy_user_item(item)])
 
     def add_invitation(self, item: Mapping[str, Any], *, table: str = "InvitationsTable") -> None:
         data = dict(item)
@@ -568,18 +554,6 @@ class Emulator:
                 else None
             )
         return user
-
-
-def _decimal(value: Any) -> Any:
-    from decimal import Decimal
-
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: _decimal(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decimal(v) for v in value]
-    return value
 
 
 def status_of(user: CognitoIdpUser) -> str:

@@ -64,18 +64,14 @@ from __future__ import annotations
 
 import base64
 import bisect
-import hashlib
 import json
-import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import boto3
-from boto3.dynamodb.types import TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
@@ -95,7 +91,14 @@ from harness.dispatch import Invocation
 from harness.emulator import CallRecord, redact_params
 from harness.lambda_invoker import parse_report_line
 from harness.replay.model import ApiCall, Replay, SeedUser
-from harness.replay.runner import CallResult, ReplayResult, check, substitute_previous
+from harness.replay.runner import (
+    CallResult,
+    ReplayResult,
+    act_as_sdk,
+    check,
+    substitute_previous,
+)
+from harness.seeding import dynamodb_item, legacy_user_item
 from harness.settings import Settings
 
 if TYPE_CHECKING:
@@ -303,34 +306,6 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _decimal(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: _decimal(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decimal(v) for v in value]
-    return value
-
-
-def legacy_user_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A legacy-user item as the project's migration trigger reads it: the plaintext
-    ``password`` replaced by a PBKDF2-SHA256 hash (as :meth:`Emulator.add_legacy_user`)."""
-    data = dict(item)
-    password = str(data.pop("password"))
-    salt = secrets.token_bytes(16)
-    iterations = int(data.pop("iterations", 10_000))
-    data.setdefault("realm", "default")
-    data["username"] = str(data["username"]).lower()
-    data.update(
-        salt=salt.hex(),
-        iterations=iterations,
-        algorithm="pbkdf2_sha256",
-        password_hash=hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex(),
-    )
-    return data
-
-
 def _lookup_user(cognito: CognitoIdentityProviderClient, pool_id: str, name: str) -> str | None:
     """The pool's user name for ``name`` (a user name or an alias), or None."""
     try:
@@ -415,8 +390,7 @@ def _put_new_item(
     missing = [k for k in keys if k not in item]
     if missing:
         raise LiveError(f"{what} has no {', '.join(missing)}: the key of table {table}")
-    serializer = TypeSerializer()
-    serialized = {k: serializer.serialize(_decimal(v)) for k, v in item.items()}
+    serialized = dynamodb_item(item)
     try:
         dynamodb.put_item(
             TableName=table,
@@ -530,39 +504,6 @@ def _retarget(params: dict[str, Any], target: Target, id_map: dict[str, str]) ->
                 id_map.setdefault(shown[key], value)
             shown[key] = value
     return shown
-
-
-def _act_as_sdk(
-    pool_id: str,
-    operation: str,
-    params: dict[str, Any],
-    sdk: srp.Client | None,
-    previous: Mapping[str, Any] | None,
-) -> tuple[dict[str, Any], srp.Client | None]:
-    """As the emulated runner does: USER_SRP_AUTH given a PASSWORD computes SRP_A, and the
-    next PASSWORD_VERIFIER its signature, as an AWS SDK would."""
-    auth = params.get("AuthParameters")
-    if (
-        operation in ("AdminInitiateAuth", "InitiateAuth")
-        and params.get("AuthFlow") == "USER_SRP_AUTH"
-        and isinstance(auth, dict)
-        and "PASSWORD" in auth
-    ):
-        auth = dict(auth)
-        client = srp.Client(pool_id, str(auth.get("USERNAME")), str(auth.pop("PASSWORD")))
-        auth["SRP_A"] = client.srp_a
-        return {**params, "AuthParameters": auth}, client
-    responses = params.get("ChallengeResponses")
-    if (
-        sdk is not None
-        and params.get("ChallengeName") == "PASSWORD_VERIFIER"
-        and isinstance(responses, dict)
-        and "PASSWORD_CLAIM_SIGNATURE" not in responses
-        and previous is not None
-    ):
-        computed = sdk.respond(dict(previous.get("ChallengeParameters") or {}))
-        return {**params, "ChallengeResponses": {**responses, **computed}}, None
-    return params, sdk
 
 
 def _send(
@@ -958,7 +899,7 @@ def run_live(
         for number, call in enumerate(replay.calls, 1):
             params = substitute_previous(call.params, previous, call.source)
             params = _retarget(params, target, id_map)
-            params, sdk = _act_as_sdk(target.user_pool_id, call.operation, params, sdk, previous)
+            params, sdk = act_as_sdk(target.user_pool_id, call.operation, params, sdk, previous)
             started = clock()
             record = _send(cognito, call, params, methods)
             users = _users_of(params, record, aliases)

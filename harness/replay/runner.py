@@ -181,7 +181,7 @@ def run_replay(
         sdk: srp.Client | None = None
         for number, call in enumerate(replay.calls, 1):
             params = substitute_previous(call.params, previous, call.source)
-            params, sdk = _act_as_sdk(emu, call.operation, params, sdk, previous)
+            params, sdk = act_as_sdk(emu.user_pool_id, call.operation, params, sdk, previous)
             record = emu.call(call.operation, params, source=call.source)
             result = CallResult(call=call, record=record, failures=check(call.expect, record))
             results.append(result)
@@ -200,13 +200,15 @@ def run_replay(
         )
 
 
-def _act_as_sdk(
-    emu: Emulator,
+def act_as_sdk(
+    user_pool_id: str,
     operation: str,
     params: dict[str, Any],
     sdk: srp.Client | None,
     previous: Mapping[str, Any] | None,
 ) -> tuple[dict[str, Any], srp.Client | None]:
+    """Play the SDK's part of USER_SRP_AUTH (see the module docstring) for the emulated
+    runner and the live one alike: returns the call's parameters and the SRP client state."""
     auth = params.get("AuthParameters")
     if (
         operation in ("AdminInitiateAuth", "InitiateAuth")
@@ -215,7 +217,7 @@ def _act_as_sdk(
         and "PASSWORD" in auth
     ):
         auth = dict(auth)
-        client = srp.Client(emu.user_pool_id, str(auth.get("USERNAME")), str(auth.pop("PASSWORD")))
+        client = srp.Client(user_pool_id, str(auth.get("USERNAME")), str(auth.pop("PASSWORD")))
         auth["SRP_A"] = client.srp_a
         return {**params, "AuthParameters": auth}, client
     responses = params.get("ChallengeResponses")
