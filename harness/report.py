@@ -142,10 +142,28 @@ FLOWS = {
     "CUSTOM_AUTH": "custom",
     "REFRESH_TOKEN_AUTH": "refresh",
     "REFRESH_TOKEN": "refresh",
+    # challenges answered by a Respond call
+    "PASSWORD_VERIFIER": "SRP",
+    "NEW_PASSWORD_REQUIRED": "new password",
+    "SMS_MFA": "SMS",
+    "SOFTWARE_TOKEN_MFA": "TOTP",
+    "EMAIL_OTP": "email code",
+    "CUSTOM_CHALLENGE": "answer",
 }
 
 
-def _who(result: CallResult) -> str:
+#: The table's short names for the longest operations (the legend lists those it used).
+SHORT_OPERATIONS = {
+    "AdminRespondToAuthChallenge": "AdminRespond",
+    "RespondToAuthChallenge": "Respond",
+    "ConfirmForgotPassword": "ConfirmForgot",
+    "ResendConfirmationCode": "ResendCode",
+    "AdminUpdateUserAttributes": "AdminUpdateAttrs",
+    "UpdateUserAttributes": "UpdateAttrs",
+}
+
+
+def _who(result: CallResult, *, short: bool = False) -> str:
     params = result.call.params
     auth = params.get("AuthParameters")
     name = params.get("Username") or (auth.get("USERNAME") if isinstance(auth, Mapping) else None)
@@ -153,7 +171,8 @@ def _who(result: CallResult) -> str:
     if not name and isinstance(responses, Mapping):
         name = responses.get("USERNAME")
     flow = params.get("AuthFlow") or params.get("ChallengeName") or ""
-    parts = [result.call.operation]
+    operation = result.call.operation
+    parts = [SHORT_OPERATIONS.get(operation, operation) if short else operation]
     if name:
         parts.append(str(name))
     if flow and FLOWS.get(str(flow)) != "password":  # password flows are the common case
@@ -166,7 +185,7 @@ def _outcome_text(result: CallResult) -> str:
     if outcome["status"] == "error":
         return "✗ error"  # the code and message follow on the next line
     if outcome["status"] == "challenge":
-        return f"→ {outcome['challenge'][:16]}"
+        return f"→ {outcome['challenge']}"
     return "✓ tokens" if outcome["status"] == "tokens" else "✓ ok"
 
 
@@ -183,11 +202,19 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
         tty = sys.stdout.isatty()
         width = min(shutil.get_terminal_size((100, 24)).columns, 160) if tty else 100
     columns = _columns(report)
-    headers = ["Source", "Call", *[SHORT.get(c, c) for c in columns], "Outcome"]
+    # One replay file: the line is enough (the file is named above the table).
+    files = {r.call.source.rpartition(":")[0] for r in report.results}
+    single = len(files) == 1 and next(iter(files)) != ""
+    headers = [
+        "Line" if single else "Source",
+        "Call",
+        *[SHORT.get(c, c) for c in columns],
+        "Outcome",
+    ]
     rows = [
         [
-            _source(r),
-            _who(r),
+            r.call.source.rpartition(":")[2] if single else _source(r),
+            _who(r, short=True),
             *[_cell(r, c) for c in columns],
             _outcome_text(r),
         ]
@@ -210,7 +237,8 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
             out.append(text if len(text) <= size else text[: size - 1] + "…")
         return "  ".join(cell.ljust(size) for cell, size in zip(out, widths, strict=True)).rstrip()
 
-    lines = [line(headers), line(["─" * w for w in widths])]
+    lines = [f"Replay of {Path(next(iter(files))).name}"] if single else []
+    lines += [line(headers), line(["─" * w for w in widths])]
     indent = "  "
     for result, row in zip(report.results, rows, strict=True):
         lines.append(line(row))
@@ -223,6 +251,10 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
     lines.append("")
     lines.extend(_wrap(LEGEND, "", width))
     names = [f"{SHORT[c]} = {c}" for c in columns if SHORT.get(c, c) != c]
+    used = dict.fromkeys(
+        r.call.operation for r in report.results if r.call.operation in SHORT_OPERATIONS
+    )
+    names += [f"{SHORT_OPERATIONS[op]} = {op}" for op in used]
     if names:
         lines.extend(_wrap(" · ".join(names), "", width))
     for part in _summary(report, show_ids=show_ids).split("\n"):

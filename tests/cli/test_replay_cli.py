@@ -49,17 +49,11 @@ def test_sample_table_shows_which_trigger_got_the_metadata() -> None:
     result = run("replay", "--template", str(ROOT / "template.yaml"), str(REPLAYS / "sample.ps1"))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == [
-        "Source",
-        "Call",
-        "Migrate",
-        "PreAuth",
-        "PostAuth",
-        "PreToken",
-        "Outcome",
-    ]
-    first = lines[2].split()
-    assert first[:3] == ["sample.ps1:13", "AdminInitiateAuth", "alice"]
+    assert lines[0] == "Replay of sample.ps1"
+    header = ["Line", "Call", "Migrate", "PreAuth", "PostAuth", "PreToken", "Outcome"]
+    assert lines[1].split() == header
+    first = lines[3].split()
+    assert first[:3] == ["13", "AdminInitiateAuth", "alice"]
     assert first[3:] == ["·", "vData", "none", "none", "✓", "tokens"]
     assert "NotAuthorizedException: Incorrect username or password." in result.stdout
     assert "expectations: 5/5 met" in result.stdout
