@@ -17,12 +17,16 @@ from harness import errors
 from harness.events import build_event
 from harness.invoke import COGNITO_TRIGGER_TIMEOUT_SECONDS, Invoker, InvokeResult
 from harness.routing import metadata_field
+from harness.secrets import (
+    REDACTED,
+    SECRET_EVENT_FIELDS,
+    SECRET_EVENT_MAPS,
+    event_secrets,
+    redact_metadata,
+    scrub,
+)
 from harness.settings import Settings
 from harness.template import FunctionSpec
-
-REDACTED = "[REDACTED]"
-#: Request fields that carry secrets: never in a report, a log or a recorded replay.
-SECRET_REQUEST_FIELDS = frozenset({"password", "code", "challengeAnswer"})
 
 
 @dataclass
@@ -70,9 +74,21 @@ def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
     shown = copy.deepcopy(dict(event))
     request = shown.get("request")
     if isinstance(request, dict):
-        for name in SECRET_REQUEST_FIELDS & request.keys():
+        for name in SECRET_EVENT_FIELDS & request.keys():
             if request[name] is not None:
                 request[name] = REDACTED
+        for name in SECRET_EVENT_MAPS & request.keys():
+            if isinstance(request[name], dict):
+                request[name] = dict.fromkeys(request[name], REDACTED)
+    return shown
+
+
+def _redact_response(response: Mapping[str, Any]) -> dict[str, Any]:
+    """CreateAuthChallenge answers with the expected answer: a report never shows it."""
+    shown = copy.deepcopy(dict(response))
+    for name in SECRET_EVENT_MAPS & shown.keys():
+        if isinstance(shown[name], dict):
+            shown[name] = dict.fromkeys(shown[name], REDACTED)
     return shown
 
 
@@ -156,7 +172,7 @@ class TriggerDispatcher:
             trigger_source=trigger_source,
             function=function.logical_id,
             metadata_field=shown_field,
-            metadata=metadata if routed and metadata else validation,
+            metadata=redact_metadata(metadata if routed and metadata else validation),
             event=redact_event(event),
         )
         self.invocations.append(record)
@@ -165,26 +181,21 @@ class TriggerDispatcher:
         result = self.invoker.invoke(function, event, timeout)
         record.duration_ms = result.duration_ms or (time.perf_counter() - started) * 1000
         record.init_duration_ms = result.init_duration_ms
-        record.logs = _scrub(result.logs, event)
+        secrets = event_secrets(event)
+        record.logs = scrub(result.logs, secrets)
         record.error_type = "Timeout" if result.timed_out else result.error_type
-        record.traceback = _scrub(result.traceback, event) if result.traceback else None
+        record.traceback = scrub(result.traceback, secrets) if result.traceback else None
+        if result.error_message:
+            # A careless trigger may put the password in its error: nobody sees it here (a
+            # deliberate departure: Cognito would hand the message to the caller as it is).
+            result.error_message = scrub(result.error_message, secrets)
         try:
             response = _response_of(trigger, result)
         except errors.CognitoError as error:
             record.error = error.to_dict()
             raise
-        record.response = response
+        record.response = _redact_response(response)
         return response
-
-
-def _scrub(logs: str, event: Mapping[str, Any]) -> str:
-    """Remove the event's secrets from what a trigger printed: a careless trigger may log them."""
-    request = event.get("request") or {}
-    for name in SECRET_REQUEST_FIELDS:
-        secret = request.get(name)
-        if isinstance(secret, str) and len(secret) >= 3:
-            logs = logs.replace(secret, REDACTED)
-    return logs
 
 
 def _response_of(trigger: str, result: InvokeResult) -> dict[str, Any]:

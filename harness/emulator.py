@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,9 +31,10 @@ from moto import mock_aws
 from moto.cognitoidp.models import CognitoIdpUser, UserStatus, cognitoidp_backends
 
 from harness import errors
-from harness.dispatch import REDACTED, Invocation, TriggerDispatcher
+from harness.dispatch import Invocation, TriggerDispatcher
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
 from harness.invokers.local_aws import trigger_client
+from harness.secrets import redact_params
 from harness.seeding import dynamodb_item, legacy_user_item
 from harness.settings import Settings
 from harness.template import (
@@ -47,41 +49,6 @@ from harness.template import (
 #: Cognito's default AuthSessionValidity: a challenge session lives 3 minutes.
 #: [D] CreateUserPoolClient API reference, AuthSessionValidity (default 3).
 SESSION_SECONDS = 180
-#: Auth parameters and challenge responses that are secrets: redacted in every record.
-SECRET_PARAMETERS = frozenset(
-    {
-        "PASSWORD",
-        "NEW_PASSWORD",
-        "SECRET_HASH",
-        "REFRESH_TOKEN",
-        "SRP_A",
-        "PASSWORD_CLAIM_SIGNATURE",
-        "SMS_MFA_CODE",
-        "SOFTWARE_TOKEN_MFA_CODE",
-        "EMAIL_OTP_CODE",
-        "ANSWER",
-        "Password",
-        "PreviousPassword",
-        "ProposedPassword",
-        "TemporaryPassword",
-        "ConfirmationCode",
-        "Session",
-        "AccessToken",
-        "SecretHash",
-    }
-)
-
-
-def redact_params(value: Any) -> Any:
-    """A copy of API request or response parameters with every secret replaced."""
-    if isinstance(value, Mapping):
-        return {
-            k: (REDACTED if k in SECRET_PARAMETERS and v else redact_params(v))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact_params(v) for v in value]
-    return value
 
 
 @dataclass
@@ -114,6 +81,8 @@ class CallRecord:
     response: dict[str, Any] | None = None
     error: errors.CognitoError | None = None
     duration_ms: float = 0.0
+    #: Set when the harness itself failed during the call (record.error is then internal).
+    traceback: str | None = None
 
     @property
     def outcome(self) -> dict[str, Any]:
@@ -182,6 +151,14 @@ class Emulator:
                 f"overridable: {', '.join(self.OVERRIDABLE)}"
             )
         client, pool = self.client_spec, self.pool_spec
+        _check_override(overrides, "PreventUserExistenceErrors", ("ENABLED", "LEGACY"))
+        _check_override(overrides, "MfaConfiguration", ("OFF", "ON", "OPTIONAL"))
+        flows = overrides.get("ExplicitAuthFlows", [])
+        if not isinstance(flows, list) or not all(f in _AUTH_FLOW_NAMES for f in flows):
+            raise ValueError(
+                "setup.pool.ExplicitAuthFlows must be a list of "
+                f"{', '.join(sorted(_AUTH_FLOW_NAMES))}; got {flows!r}"
+            )
         if "PreventUserExistenceErrors" in overrides:
             value = overrides["PreventUserExistenceErrors"]
             client = dataclasses.replace(
@@ -492,6 +469,13 @@ class Emulator:
             record.response = handler(self, dict(params))
         except errors.CognitoError as error:
             record.error = error
+        except Exception as error:  # a harness bug, or a trigger answer it could not read
+            # Shown as the call's outcome (InternalErrorException, as Cognito answers its own
+            # failures) with the traceback kept, instead of ending the replay or the server.
+            record.error = errors.InternalErrorException(
+                f"harness error during {operation}: {type(error).__name__}: {error}"
+            )
+            record.traceback = traceback.format_exc()
         record.duration_ms = (time.perf_counter() - started) * 1000
         self.calls.append(record)
         return record
@@ -519,7 +503,12 @@ class Emulator:
 
     def add_invitation(self, item: Mapping[str, Any], *, table: str = "InvitationsTable") -> None:
         data = dict(item)
-        data.setdefault("expires_at", int(self.clock()) + int(data.pop("expires_in", 86_400)))
+        expires_in = data.pop("expires_in", 86_400)
+        if not isinstance(expires_in, int | float):
+            raise ValueError(
+                f"invitation {data.get('code')!r}: expires_in must be a number of seconds"
+            )
+        data.setdefault("expires_at", int(self.clock() + expires_in))
         self.put_items(table, [data])
 
     def add_user(
@@ -554,6 +543,29 @@ class Emulator:
                 else None
             )
         return user
+
+
+#: ExplicitAuthFlows values. [D] CreateUserPoolClient API reference.
+_AUTH_FLOW_NAMES = frozenset(
+    {
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        "ALLOW_CUSTOM_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+        "ALLOW_USER_AUTH",
+        "ADMIN_NO_SRP_AUTH",
+        "CUSTOM_AUTH_FLOW_ONLY",
+        "USER_PASSWORD_AUTH",
+    }
+)
+
+
+def _check_override(overrides: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> None:
+    if name in overrides and overrides[name] not in allowed:
+        raise ValueError(
+            f"setup.pool.{name} must be one of {', '.join(allowed)}; got {overrides[name]!r}"
+        )
 
 
 def status_of(user: CognitoIdpUser) -> str:

@@ -88,6 +88,10 @@ class LimitExceededException(CognitoError):
     code = "LimitExceededException"
 
 
+class UnsupportedUserStateException(CognitoError):
+    code = "UnsupportedUserStateException"
+
+
 class UnsupportedOperationException(CognitoError):
     code = "UnsupportedOperationException"
 

@@ -88,7 +88,7 @@ from harness.deployed import (
     raise_live,
 )
 from harness.dispatch import Invocation
-from harness.emulator import CallRecord, redact_params
+from harness.emulator import CallRecord
 from harness.lambda_invoker import parse_report_line
 from harness.replay.model import ApiCall, Replay, SeedUser
 from harness.replay.runner import (
@@ -98,6 +98,7 @@ from harness.replay.runner import (
     check,
     substitute_previous,
 )
+from harness.secrets import redact_params
 from harness.seeding import dynamodb_item, legacy_user_item
 from harness.settings import Settings
 

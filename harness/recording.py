@@ -32,34 +32,10 @@ from typing import Any
 
 from botocore import handlers
 
+from harness.secrets import AUTH_MAPS, SECRET_AUTH_KEYS, SECRET_PARAMETERS
+
 _SERVICE = "cognito-identity-provider"
 _KEY = "harness_recording_params"
-
-#: Request parameters that carry a secret, and how the reference is named. Top-level keys of
-#: the request, and keys inside AuthParameters / ChallengeResponses (nowhere else: the
-#: "AccessToken" of a client's TokenValidityUnits is not a token).
-_SECRET_PARAMETERS = {
-    "Password": "PASSWORD",
-    "PreviousPassword": "PREVIOUS_PASSWORD",
-    "ProposedPassword": "PROPOSED_PASSWORD",
-    "TemporaryPassword": "TEMPORARY_PASSWORD",
-    "SecretHash": "SECRET_HASH",
-    "AccessToken": "ACCESS_TOKEN",
-    "RefreshToken": "REFRESH_TOKEN",
-    "ConfirmationCode": "CODE",
-}
-_SECRET_AUTH_KEYS = {
-    "PASSWORD": "PASSWORD",
-    "NEW_PASSWORD": "NEW_PASSWORD",
-    "SECRET_HASH": "SECRET_HASH",
-    "REFRESH_TOKEN": "REFRESH_TOKEN",
-    "SMS_MFA_CODE": "CODE",
-    "SOFTWARE_TOKEN_MFA_CODE": "CODE",
-    "EMAIL_OTP_CODE": "CODE",
-    "PASSWORD_CLAIM_SIGNATURE": "SRP_SIGNATURE",
-    "ANSWER": "ANSWER",
-}
-_AUTH_MAPS = ("AuthParameters", "ChallengeResponses")
 
 
 def env_name(kind: str, username: Any) -> str:
@@ -116,14 +92,15 @@ def sanitize(
 
     cleaned: dict[str, Any] = {}
     for key, value in params.items():
-        if key in _SECRET_PARAMETERS and isinstance(value, str) and value:
-            cleaned[key] = secret(_SECRET_PARAMETERS[key], value)
-        elif key == "Session" and isinstance(value, str) and value == previous_session:
+        if key == "Session" and isinstance(value, str) and value == previous_session:
             cleaned[key] = "${previous:Session}"
-        elif key in _AUTH_MAPS and isinstance(value, Mapping):
+        elif key in SECRET_PARAMETERS and isinstance(value, str) and value:
+            # A Session that is not the previous call's cannot be replayed: it stays secret.
+            cleaned[key] = secret(SECRET_PARAMETERS[key], value)
+        elif key in AUTH_MAPS and isinstance(value, Mapping):
             cleaned[key] = {
-                k: secret(_SECRET_AUTH_KEYS[k], v)
-                if k in _SECRET_AUTH_KEYS and isinstance(v, str) and v
+                k: secret(SECRET_AUTH_KEYS[k], v)
+                if k in SECRET_AUTH_KEYS and isinstance(v, str) and v
                 else v
                 for k, v in value.items()
             }
@@ -149,9 +126,11 @@ class Recorder:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("a", encoding="utf-8")
+        # A new file each time: the variable names are numbered within one recording.
+        self._file = self.path.open("w", encoding="utf-8")
         self._lock = threading.Lock()
-        self._previous: dict[int, Mapping[str, Any]] = {}
+        #: The last recorded call's response: "the previous call" of the replay file.
+        self._previous: Mapping[str, Any] = {}
         self.variables: set[str] = set()
         self.names = SecretNames()
         self.count = 0
@@ -166,8 +145,7 @@ class Recorder:
         expect: Mapping[str, Any] | None = None,
     ) -> None:
         with self._lock:
-            thread = threading.get_ident()
-            request, needed = sanitize(params, self._previous.get(thread), self.names)
+            request, needed = sanitize(params, self._previous, self.names)
             self.variables |= needed
             entry: dict[str, Any] = {"operation": operation, "request": request}
             expectation = {**outcome_of(parsed, status), **(expect or {})}
@@ -175,7 +153,7 @@ class Recorder:
                 entry["expect"] = expectation
             self._file.write(json.dumps(entry, default=str) + "\n")
             self._file.flush()
-            self._previous[thread] = parsed if status < 300 else {}
+            self._previous = parsed if status < 300 else {}
             self.count += 1
 
     def close(self) -> None:

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness.emulator import redact_params
 from harness.replay.runner import CallResult, ReplayResult
+from harness.secrets import redact_params
 
 REPORT_VERSION = 1
 

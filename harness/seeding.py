@@ -20,9 +20,16 @@ _SERIALIZER = TypeSerializer()
 def legacy_user_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """A legacy-user item with its plaintext ``password`` replaced by a salted PBKDF2 hash."""
     data = dict(item)
-    password = str(data.pop("password"))
+    name = data.get("username")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f'a legacy user needs a "username": {sorted(data)}')
+    password = data.pop("password", None)
+    if not isinstance(password, str) or not password:
+        raise ValueError(f"legacy user '{name}' needs a \"password\" (plaintext; it is hashed)")
     salt = secrets.token_bytes(16)
-    iterations = int(data.pop("iterations", 10_000))
+    iterations = data.pop("iterations", 10_000)
+    if not isinstance(iterations, int) or not 0 < iterations <= 1_000_000:
+        raise ValueError(f"legacy user '{name}': iterations must be a whole number up to 1000000")
     data.setdefault("realm", "default")
     data["username"] = str(data["username"]).lower()
     data.update(

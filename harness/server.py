@@ -56,6 +56,7 @@ class CognitoApp:
         self.recorder = Recorder(record) if record else None
         self.results: list[CallResult] = []
         self.wire_created_pools = wire_created_pools
+        self.template_pool_id = emulator.user_pool_id
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -66,12 +67,14 @@ class CognitoApp:
             return Response(body, content_type="application/json")(environ, start_response)
         target = request.headers.get("X-Amz-Target", "")
         operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
-        if operation in OPERATIONS and not self._moto_pool(data):
-            return self._emulated(operation, request)(environ, start_response)
-        # The body was read: hand moto's app a fresh stream of it.
-        environ["wsgi.input"] = io.BytesIO(data)
-        environ["CONTENT_LENGTH"] = str(len(data))
-        with self.lock:  # moto's backends are not thread-safe either
+        # One lock around the routing decision and the call: the emulator swaps its pool while
+        # it serves a created pool, and moto's backends are not thread-safe either.
+        with self.lock:
+            if operation in OPERATIONS and not self._moto_pool(data):
+                return self._emulated(operation, request)(environ, start_response)
+            # The body was read: hand moto's app a fresh stream of it.
+            environ["wsgi.input"] = io.BytesIO(data)
+            environ["CONTENT_LENGTH"] = str(len(data))
             answer = list(self.moto(environ, start_response))
             if operation == "CreateUserPool" and self.wire_created_pools:
                 self._adopt(answer)
@@ -104,8 +107,8 @@ class CognitoApp:
         emulator = self.emulator
         pools = emulator.backend.user_pools
         pool_id, client_id = params.get("UserPoolId"), params.get("ClientId")
-        for other, pool in pools.items():
-            if other == emulator.user_pool_id or other in emulator.adopted_pools:
+        for other, pool in list(pools.items()):
+            if other == self.template_pool_id or other in emulator.adopted_pools:
                 continue
             if pool_id == other or (isinstance(client_id, str) and client_id in pool.clients):
                 return True
@@ -119,18 +122,18 @@ class CognitoApp:
         except ValueError as error:
             body = {"__type": "SerializationException", "message": str(error)}
             return Response(json.dumps(body), status=400, content_type=CONTENT_TYPE)
-        with self.lock:
-            number = len(self.results) + 1
-            record = self.emulator.call(operation, params, source=f"http:{number}")
-            result = CallResult(
-                call=ApiCall(operation=operation, params=params, source=record.source),
-                record=record,
-            )
-            self.results.append(result)
-            if self.out is not None:
-                print(call_line(result), file=self.out, flush=True)
-            if self.recorder is not None:
-                self._record(operation, params, record)
+        # The caller holds self.lock: one call at a time, one row each, in order.
+        number = len(self.results) + 1
+        record = self.emulator.call(operation, params, source=f"http:{number}")
+        result = CallResult(
+            call=ApiCall(operation=operation, params=params, source=record.source),
+            record=record,
+        )
+        self.results.append(result)
+        if self.out is not None:
+            print(call_line(result), file=self.out, flush=True)
+        if self.recorder is not None:
+            self._record(operation, params, record)
         if record.error is not None:
             body = {"__type": record.error.code, "message": record.error.message}
             return Response(json.dumps(body), status=record.error.status, content_type=CONTENT_TYPE)

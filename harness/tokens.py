@@ -158,13 +158,8 @@ def _override(
 ) -> None:
     if not details:
         return
-    add = details.get("claimsToAddOrOverride") or {}
-    suppress = details.get("claimsToSuppress") or []
-    if not isinstance(add, dict) or not isinstance(suppress, list):
-        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
-    for name in suppress:
-        if not isinstance(name, str):
-            raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    add = _object(details.get("claimsToAddOrOverride"))
+    for name in _strings(details.get("claimsToSuppress")) or []:
         if _is_protected(name) and _refuse(emu, name):
             continue
         claims.pop(name, None)
@@ -177,6 +172,24 @@ def _override(
         claims[name] = value
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """An optional JSON object of a trigger's response; anything else is unusable output."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    return value
+
+
+def _strings(value: Any) -> list[str] | None:
+    """An optional list of strings of a trigger's response (None when absent)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    return value
+
+
 def _apply(
     emu: Emulator,
     version: str,
@@ -186,31 +199,31 @@ def _apply(
     scopes: list[str],
 ) -> list[str]:
     if version == "V1_0":
-        details = response.get("claimsOverrideDetails") or {}
+        details = _object(response.get("claimsOverrideDetails"))
         _override(emu, id_claims, details, strings_only=True)
-        _groups(details.get("groupOverrideDetails"), id_claims, access_claims)
+        _groups(_object(details.get("groupOverrideDetails")), id_claims, access_claims)
         return scopes
-    details = response.get("claimsAndScopeOverrideDetails") or {}
-    _override(emu, id_claims, details.get("idTokenGeneration"), strings_only=False)
-    access = details.get("accessTokenGeneration") or {}
+    details = _object(response.get("claimsAndScopeOverrideDetails"))
+    _override(emu, id_claims, _object(details.get("idTokenGeneration")), strings_only=False)
+    access = _object(details.get("accessTokenGeneration"))
     _override(emu, access_claims, access, strings_only=False)
-    for scope in access.get("scopesToSuppress") or []:
+    for scope in _strings(access.get("scopesToSuppress")) or []:
         if scope in scopes:
             scopes.remove(scope)
-    for scope in access.get("scopesToAdd") or []:
-        if isinstance(scope, str) and scope not in scopes:
+    for scope in _strings(access.get("scopesToAdd")) or []:
+        if scope not in scopes:
             scopes.append(scope)
-    _groups(details.get("groupOverrideDetails"), id_claims, access_claims)
+    _groups(_object(details.get("groupOverrideDetails")), id_claims, access_claims)
     return scopes
 
 
 def _groups(
-    details: Mapping[str, Any] | None, id_claims: dict[str, Any], access_claims: dict[str, Any]
+    details: Mapping[str, Any], id_claims: dict[str, Any], access_claims: dict[str, Any]
 ) -> None:
     """groupOverrideDetails replaces cognito:groups (both tokens) and the ID token's roles."""
     if not details:
         return
-    groups = details.get("groupsToOverride")
+    groups = _strings(details.get("groupsToOverride"))
     if groups is not None:
         if groups:
             id_claims["cognito:groups"] = list(groups)
@@ -218,9 +231,11 @@ def _groups(
         else:
             id_claims.pop("cognito:groups", None)
             access_claims.pop("cognito:groups", None)
-    roles = details.get("iamRolesToOverride")
+    roles = _strings(details.get("iamRolesToOverride"))
     if roles:
         id_claims["cognito:roles"] = list(roles)
     preferred = details.get("preferredRole")
+    if preferred is not None and not isinstance(preferred, str):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     if preferred:
         id_claims["cognito:preferred_role"] = preferred

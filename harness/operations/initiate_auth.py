@@ -179,7 +179,7 @@ def create_migrated_user(
     if status not in ("CONFIRMED", "RESET_REQUIRED"):
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     action = response.get("messageAction")
-    if action not in (None, "SUPPRESS", "RESEND"):
+    if action not in (None, "SUPPRESS"):  # [D] contract 2: SUPPRESS or unset
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     source = emu.settings.migration_pre_signup_source
     if source is not None:

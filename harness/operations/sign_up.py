@@ -127,10 +127,28 @@ def admin_create_user(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     validation = attribute_map(params.get("ValidationData"), "ValidationData")
     metadata = client_metadata(params)
     action = params.get("MessageAction")
-    if emu.find_user(username) is not None and action != "RESEND":
-        raise errors.UsernameExistsException("User account already exists")
+    if action not in (None, "SUPPRESS", "RESEND"):
+        raise errors.InvalidParameterException(
+            f"1 validation error detected: Value '{action}' at 'messageAction' failed to "
+            "satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
+        )
+    existing = emu.find_user(username)
     temporary = params.get("TemporaryPassword")
     temporary = validate_password(emu, temporary) if temporary else _temporary_password()
+    if action == "RESEND":
+        # [D] AdminCreateUser API reference, MessageAction: RESEND re-sends the invitation to
+        # a user that exists (a new temporary password); it creates nobody, runs no PreSignUp.
+        if existing is None:
+            raise errors.UserNotFoundException("User does not exist.")
+        if existing.status != "FORCE_CHANGE_PASSWORD":
+            raise errors.UnsupportedUserStateException(
+                f"Resend not possible. {existing.username} status is not FORCE_CHANGE_PASSWORD"
+            )
+        existing.password = temporary
+        send_message(emu, "CustomMessage_AdminCreateUser", "AdminCreateUser", existing, metadata)
+        return {"User": _user_json(emu, existing)}
+    if existing is not None:
+        raise errors.UsernameExistsException("User account already exists")
     # The response of PreSignUp_AdminCreateUser is ignored: the admin decides. [D]
     emu.dispatcher.run(
         "PreSignUp_AdminCreateUser",

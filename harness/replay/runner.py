@@ -149,7 +149,7 @@ def seed(emu: Emulator, replay: Replay) -> None:
             emu.add_invitation(item)
         for table, items in setup.tables.items():
             emu.put_items(table, items)
-    except KeyError as error:
+    except (KeyError, ValueError) as error:
         raise ReplayError("setup", str(error.args[0])) from None
 
 
@@ -158,21 +158,19 @@ def run_replay(
     stack: Stack,
     *,
     settings: Settings | None = None,
+    overrides: Mapping[str, Any] | None = None,
     invoker: Invoker | None = None,
     progress: Callable[[int, int, CallResult], None] | None = None,
 ) -> ReplayResult:
-    """Replay every call; never raises for Cognito errors (they are outcomes)."""
-    base = settings or Settings()
+    """Replay every call; never raises for Cognito errors (they are outcomes).
+
+    Settings apply in this order, the later winning: ``settings`` (default: the defaults), the
+    replay's ``setup.settings``, then ``overrides`` (what ``--set`` gives on a command line).
+    """
     effective = (
-        Settings()
+        (settings or Settings())
         .with_overrides(replay.setup.settings)
-        .with_overrides(
-            {
-                k: getattr(base, k)
-                for k in Settings.names()
-                if getattr(base, k) != getattr(Settings(), k)
-            }
-        )
+        .with_overrides(overrides or {})
     )
     results: list[CallResult] = []
     with Emulator(stack, settings=effective, invoker=invoker, overrides=replay.setup.pool) as emu:
