@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +124,14 @@ def generate(
                 f"--all writes the canonical samples and takes only --output-dir, "
                 f"not {', '.join(customized)}"
             )
-        paths = events.write_sample_events(output_dir or events.SAMPLE_EVENTS_DIR)
+        directory = output_dir or events.SAMPLE_EVENTS_DIR
+        try:
+            paths = events.write_sample_events(directory)
+        except OSError as error:
+            raise InputError(
+                f"--output-dir {directory}: cannot write the events there "
+                f"({_reason(error, directory)}); choose a writable directory"
+            ) from None
         click.echo(f"wrote {len(paths)} events to {paths[0].parent}")
         return
 
@@ -155,14 +163,62 @@ def generate(
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise InputError(
+                f"--output {output}: cannot write the event ({_reason(error, output)}); "
+                "choose a writable path"
+            ) from None
 
 
 class InputError(click.ClickException):
     """Bad input (a replay, a template, a setting): exit status 2, one actionable line."""
 
     exit_code = 2
+
+
+def _reason(error: OSError, path: Path) -> str:
+    """The OS's reason, and the file it concerns when that is not ``path`` itself."""
+    reason = error.strerror or str(error)
+    if error.filename is not None and Path(os.fsdecode(error.filename)) != path:
+        reason += f": {os.fsdecode(error.filename)}"
+    return reason
+
+
+def _check_writable(path: Path, option: str, *, make_parents: bool = False) -> None:
+    """Refuse an output file that cannot be created before doing any work: exit 2, one line.
+
+    The check creates the file (appending: an existing file keeps its content) and removes it
+    again when it did not exist. With ``make_parents``, missing directories are created first.
+    """
+    directory = path.parent
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"{option} {path}: {directory} is not a directory; choose another path")
+    if make_parents:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(
+                f"{option} {path}: cannot create its directory ({_reason(error, path)}); "
+                "choose a writable path"
+            ) from None
+    elif not directory.is_dir():
+        raise InputError(
+            f"{option} {path}: {directory} does not exist; create the directory first or "
+            "choose another path"
+        )
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise InputError(
+            f"{option} {path}: cannot write it ({_reason(error, path)}); choose a writable path"
+        ) from None
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 _invoke_option = click.option(
@@ -285,9 +341,11 @@ def replay(
     from harness.settings import Settings, SettingsError
     from harness.template import TemplateError, load_stack
 
+    if output is not None:
+        _check_writable(output, "--output")
     invoker: Invoker | None = None
     try:
-        settings = Settings().with_overrides(overrides or {})
+        Settings().with_overrides(overrides or {})  # a bad --set fails before any work
         stack = load_stack(template_path)
         loaded = load_replay(list(paths), setup_path)
         show = (
@@ -314,7 +372,9 @@ def replay(
             )
         else:
             invoker = _make_invoker(invoke_mode, stack)
-            result = run_replay(loaded, stack, settings=settings, invoker=invoker, progress=show)
+            result = run_replay(
+                loaded, stack, overrides=overrides or {}, invoker=invoker, progress=show
+            )
     except (ReplayError, TemplateError, SettingsError, InvokerError, ValueError) as error:
         raise InputError(str(error)) from None
     finally:
@@ -329,7 +389,13 @@ def replay(
         if verbose:
             text += json.dumps(report.to_json(result, verbose=True)["calls"], indent=2) + "\n"
     if output:
-        output.write_text(text)
+        try:
+            output.write_text(text)
+        except OSError as error:
+            raise InputError(
+                f"--output {output}: cannot write the report ({_reason(error, output)}); "
+                "choose a writable path"
+            ) from None
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
@@ -534,6 +600,7 @@ def serve(
     import threading
 
     from harness.emulator import Emulator
+    from harness.recording import Recorder
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings, SettingsError
     from harness.template import TemplateError, load_stack
@@ -544,16 +611,24 @@ def serve(
     except (TemplateError, SettingsError, ValueError) as error:
         raise InputError(str(error)) from None
     with emulator:
+        # The recording is opened (created, truncated) once the port is bound: a busy port
+        # leaves neither an open file nor an emptied earlier recording behind.
+        app = CognitoApp(
+            emulator, out=click.get_text_stream("stdout"), wire_created_pools=wire_created_pools
+        )
         try:
-            app = CognitoApp(
-                emulator,
-                out=click.get_text_stream("stdout"),
-                record=record_path,
-                wire_created_pools=wire_created_pools,
-            )
             server = CognitoServer(app, host=host, port=port)
         except OSError as error:
             raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        if record_path is not None:
+            try:
+                app.recorder = Recorder(record_path)
+            except OSError as error:
+                server.server.server_close()
+                raise InputError(
+                    f"--record {record_path}: cannot write it ({_reason(error, record_path)}); "
+                    "choose a writable path"
+                ) from None
         click.echo(banner(emulator, server.endpoint), err=True)
 
         def stop(signum: int, _frame: object) -> None:
@@ -587,10 +662,12 @@ def record(output: Path, command: tuple[str, ...]) -> None:
     hooked (as moto hooks them) and nothing they see changes; passwords and codes are written
     as ${env:...} references, which the command lists at the end.
     """
-    import os
     import subprocess
     import tempfile
 
+    # The program's recorder opens the file at its start-up, where a failure could only be
+    # reported as an "Error in sitecustomize": find out here, before running anything.
+    _check_writable(output, "--output", make_parents=True)
     with tempfile.TemporaryDirectory(prefix="harness-record-") as boot:
         # sitecustomize runs at interpreter start-up, before the program creates any client.
         Path(boot, "sitecustomize.py").write_text("import harness.recording  # noqa: F401\n")
@@ -601,4 +678,11 @@ def record(output: Path, command: tuple[str, ...]) -> None:
             done = subprocess.run(list(command), env=env, check=False)
         except FileNotFoundError:
             raise InputError(f"command not found: {command[0]}") from None
+        except PermissionError as error:
+            raise InputError(
+                f"cannot run {command[0]}: {error.strerror}; make it executable (chmod +x) or "
+                f"name its interpreter (harness record -o {output} -- python {command[0]})"
+            ) from None
+        except OSError as error:
+            raise InputError(f"cannot run {command[0]}: {error.strerror or error}") from None
     raise SystemExit(done.returncode)

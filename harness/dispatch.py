@@ -55,7 +55,8 @@ class Invocation:
             "triggerSource": self.trigger_source,
             "function": self.function,
             "metadataField": self.metadata_field,
-            "metadata": self.metadata,
+            # Values of keys named like secrets (an invitation code...) never reach a report.
+            "metadata": redact_metadata(self.metadata),
             "durationMs": round(self.duration_ms, 3),
             "initDurationMs": None
             if self.init_duration_ms is None
@@ -80,6 +81,9 @@ def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
         for name in SECRET_EVENT_MAPS & request.keys():
             if isinstance(request[name], dict):
                 request[name] = dict.fromkeys(request[name], REDACTED)
+        for name in ("validationData", "clientMetadata"):
+            if isinstance(request.get(name), dict):
+                request[name] = redact_metadata(request[name])
     return shown
 
 
@@ -172,7 +176,7 @@ class TriggerDispatcher:
             trigger_source=trigger_source,
             function=function.logical_id,
             metadata_field=shown_field,
-            metadata=redact_metadata(metadata if routed and metadata else validation),
+            metadata=metadata if routed and metadata else validation,
             event=redact_event(event),
         )
         self.invocations.append(record)

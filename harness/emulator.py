@@ -15,7 +15,10 @@ which trigger, and the tables, under the names the functions see in their enviro
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
+import hmac
 import secrets
 import time
 import traceback
@@ -46,9 +49,13 @@ from harness.template import (
     load_stack,
 )
 
-#: Cognito's default AuthSessionValidity: a challenge session lives 3 minutes.
-#: [D] CreateUserPoolClient API reference, AuthSessionValidity (default 3).
+#: Defaults of the app client's validity settings, used when the template sets none.
+#: [D] CreateUserPoolClient API reference: AuthSessionValidity 3 minutes; AccessTokenValidity
+#: and IdTokenValidity 60 minutes; RefreshTokenValidity 30 days; TokenValidityUnits hours/days.
 SESSION_SECONDS = 180
+DEFAULT_TOKEN_SECONDS = {"AccessToken": 3600, "IdToken": 3600, "RefreshToken": 30 * 86400}
+_DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
+_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
 
 @dataclass
@@ -234,7 +241,6 @@ class Emulator:
             **self.client_spec.create_user_pool_client_kwargs(self.user_pool_id)
         )["UserPoolClient"]
         self.client_id = client["ClientId"]
-        self.client_secret: str | None = client.get("ClientSecret")
 
     def _wire(self) -> None:
         known = {
@@ -299,6 +305,46 @@ class Emulator:
     def explicit_auth_flows(self) -> tuple[str, ...]:
         return self.client_spec.explicit_auth_flows
 
+    @property
+    def client_secret(self) -> str | None:
+        """The app client's secret, when it has one (GenerateSecret)."""
+        client = self.pool.clients.get(self.client_id)
+        return str(client.secret) if client is not None and client.generate_secret else None
+
+    def check_secret_hash(self, username: str, given: Any) -> None:
+        """A client with a secret needs SECRET_HASH = Base64(HMAC-SHA256(secret, username +
+        client id)) on every call that names a user. [D] "Computing secret hash values",
+        Cognito Developer Guide; the messages are Cognito's."""
+        secret = self.client_secret
+        if secret is None:
+            return
+        if not given:
+            raise errors.NotAuthorizedException(
+                f"Client {self.client_id} is configured with secret but SECRET_HASH was not "
+                "received"
+            )
+        digest = hmac.new(
+            secret.encode(), (username + self.client_id).encode(), hashlib.sha256
+        ).digest()
+        if not hmac.compare_digest(str(given), base64.b64encode(digest).decode()):
+            raise errors.NotAuthorizedException(
+                f"Unable to verify secret hash for client {self.client_id}"
+            )
+
+    @property
+    def session_seconds(self) -> float:
+        """How long a challenge's Session lives: the client's AuthSessionValidity (minutes)."""
+        minutes = self.client_spec.properties.get("AuthSessionValidity")
+        return float(minutes) * 60 if minutes else SESSION_SECONDS
+
+    def token_seconds(self, token: str) -> int:
+        """Lifetime of ``AccessToken`` / ``IdToken`` / ``RefreshToken``, from the client."""
+        value = self.client_spec.properties.get(f"{token}Validity")
+        if not value:
+            return DEFAULT_TOKEN_SECONDS[token]
+        units = (self.client_spec.properties.get("TokenValidityUnits") or {}).get(token)
+        return int(value) * _UNIT_SECONDS.get(units or _DEFAULT_UNITS[token], 3600)
+
     def find_user(self, username: str) -> CognitoIdpUser | None:
         user: CognitoIdpUser | None = self.pool._get_user(username)
         if user is None and not self.pool_spec.properties.get("UsernameConfiguration", {}).get(
@@ -351,7 +397,7 @@ class Emulator:
         session = self.sessions.get(token) if isinstance(token, str) else None
         if session is None:
             raise errors.NotAuthorizedException("Invalid session for the user.")
-        if self.clock() - session.created > SESSION_SECONDS:
+        if self.clock() - session.created > self.session_seconds:
             del self.sessions[token]
             raise errors.NotAuthorizedException("Invalid session for the user, session is expired.")
         if session.challenge != challenge:

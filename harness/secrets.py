@@ -60,11 +60,22 @@ _ANY_DEPTH = frozenset(SECRET_PARAMETERS) | frozenset(SECRET_AUTH_KEYS)
 
 def redact_params(value: Any) -> Any:
     """A copy of API request or response parameters with every secret replaced, at any depth
-    (over-redacting a harmless value is the safe side for a report)."""
+    (over-redacting a harmless value is the safe side for a report), ClientMetadata and
+    ValidationData values of secret-looking keys included."""
     if isinstance(value, Mapping):
-        return {
-            k: (REDACTED if k in _ANY_DEPTH and v else redact_params(v)) for k, v in value.items()
-        }
+        shown: dict[str, Any] = {}
+        for k, v in value.items():
+            if k in _ANY_DEPTH and v:
+                shown[k] = REDACTED
+            elif k in ("ClientMetadata", "validationData", "clientMetadata") and isinstance(
+                v, Mapping
+            ):
+                shown[k] = redact_metadata(v)
+            elif k in ("ValidationData", "UserAttributes") and isinstance(v, list):
+                shown[k] = [_redact_pair(pair) for pair in v]
+            else:
+                shown[k] = redact_params(v)
+        return shown
     if isinstance(value, list):
         return [redact_params(v) for v in value]
     return value
@@ -74,6 +85,12 @@ def redact_metadata(metadata: Mapping[str, str] | None) -> dict[str, str] | None
     if metadata is None:
         return None
     return {k: (REDACTED if SENSITIVE_METADATA_KEY.search(k) else v) for k, v in metadata.items()}
+
+
+def _redact_pair(pair: Any) -> Any:
+    if isinstance(pair, Mapping) and SENSITIVE_METADATA_KEY.search(str(pair.get("Name", ""))):
+        return {**pair, "Value": REDACTED}
+    return pair
 
 
 def event_secrets(event: Mapping[str, Any]) -> list[str]:

@@ -52,7 +52,6 @@ PROTECTED_CLAIMS = frozenset(
     }
 )
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
-TOKEN_SECONDS = 3600
 _BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
 
 
@@ -117,14 +116,14 @@ def issue_tokens(
         new_refresh = None
     event_id = str(uuid.uuid4())
     common = {"origin_jti": origin_jti, "event_id": event_id}
-    id_token, expires = emu.pool.create_jwt(
-        client_id, user.username, "id", TOKEN_SECONDS, {**id_claims, **common}
+    id_token, _ = emu.pool.create_jwt(
+        client_id, user.username, "id", emu.token_seconds("IdToken"), {**id_claims, **common}
     )
-    access_token, _ = emu.pool.create_jwt(
+    access_token, expires = emu.pool.create_jwt(
         client_id,
         user.username,
         "access",
-        TOKEN_SECONDS,
+        emu.token_seconds("AccessToken"),
         {**access_claims, **common, "scope": " ".join(scopes)},
     )
     emu.pool.id_tokens[id_token] = (client_id, user.username)

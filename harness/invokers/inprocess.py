@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import importlib
 import io
+import itertools
 import json
 import os
+import queue
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -68,11 +68,46 @@ def _routed(name: str) -> _RoutedStream:
     return stream
 
 
+#: What a worker hands back: the result, or the exception the call raised.
+_Outcome = tuple[InvokeResult | None, BaseException | None]
+#: A job for a worker: the call, and where its outcome goes.
+_Job = tuple[Callable[[], InvokeResult], "queue.SimpleQueue[_Outcome]"]
+_worker_numbers = itertools.count()
+
+
+class _Worker:
+    """One daemon thread that runs the invocations handed to it, one at a time.
+
+    A daemon, so that a handler still running past its timeout (Python cannot stop a thread)
+    never keeps the interpreter from exiting, as a ThreadPoolExecutor worker would: Python
+    waits for those at exit. ``stop()`` lets the thread end once its current job returns.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(
+            target=self._run, name=f"trigger_{next(_worker_numbers)}", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            call, reply = job
+            try:
+                reply.put((call(), None))
+            except BaseException as error:  # handed to the caller, which raises it
+                reply.put((None, error))
+            del job, call, reply  # hold nothing of a finished invocation while idle
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+
+
 class InProcessInvoker:
     """Import the handler from the function's CodeUri and call it in this process.
 
     Fast and debuggable (breakpoints work), with Lambda's environment variables set around
-    each call and Cognito's 5-second limit enforced on a worker thread. Modules are imported
+    each call and Cognito's 5-second limit enforced on a daemon worker thread. Modules are imported
     once per process and stay warm, as in a Lambda execution environment. Two functions whose
     CodeUri hold different modules of the same name cannot share one process: that is an error
     that names them (use ``--invoke rie``).
@@ -85,7 +120,7 @@ class InProcessInvoker:
     def __init__(self, region: str = "us-east-1") -> None:
         self.region = region
         self._handlers: dict[tuple[Path, str], Callable[..., Any]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trigger")
+        self._worker: _Worker | None = None  # started by the first invocation
         self._stdout = _routed("stdout")
         self._stderr = _routed("stderr")
 
@@ -179,15 +214,27 @@ class InProcessInvoker:
 
     def invoke(self, function: FunctionSpec, event: dict[str, Any], timeout: float) -> InvokeResult:
         payload = json.dumps(event)
-        future = self._executor.submit(self._call, function, payload)
+        worker = self._worker
+        if worker is None:
+            worker = self._worker = _Worker()
+        reply: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+        worker.jobs.put((lambda: self._call(function, payload), reply))
         try:
-            return future.result(timeout=timeout)
-        except FutureTimeout:
-            # The handler keeps running on the old worker (Python cannot stop a thread); later
-            # invocations get a fresh worker so one stuck trigger does not stall the rest.
-            self._executor.shutdown(wait=False)
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trigger")
+            result, error = reply.get(timeout=timeout)
+        except queue.Empty:
+            # The handler keeps running on the worker (Python cannot stop a thread): abandon
+            # it, to end when the handler returns; later invocations get a fresh worker so one
+            # stuck trigger does not stall the rest, and as a daemon it never delays the exit.
+            if self._worker is worker:
+                self._worker = None
+            worker.stop()
             return InvokeResult(timed_out=True, duration_ms=timeout * 1000)
+        if error is not None:
+            raise error
+        assert result is not None
+        return result
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop()

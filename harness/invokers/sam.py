@@ -18,6 +18,7 @@ Not exercised by this project's CI (no container engine there).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -100,8 +101,20 @@ class SamLocalInvoker:
     def invoke(self, function: FunctionSpec, event: dict[str, Any], timeout: float) -> InvokeResult:
         endpoint = self.aws_endpoint_url or ""
         overrides = {**function.environment, **function_aws_environment(endpoint)}
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as env_file:
-            json.dump({function.logical_id: overrides}, env_file)
+        descriptor, env_vars = tempfile.mkstemp(prefix="harness-env-vars-", suffix=".json")
+        try:
+            with open(descriptor, "w", encoding="utf-8") as env_file:
+                json.dump({function.logical_id: overrides}, env_file)
+            return self._sam_local_invoke(function, event, timeout, Path(env_vars))
+        finally:
+            # Also when sam cannot be started (ManagedProcess raises): no file left behind.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(env_vars)
+
+    def _sam_local_invoke(
+        self, function: FunctionSpec, event: dict[str, Any], timeout: float, env_vars: Path
+    ) -> InvokeResult:
+        endpoint = self.aws_endpoint_url or ""
         argv = [
             self._sam,
             "local",
@@ -114,7 +127,7 @@ class SamLocalInvoker:
             "--region",
             self.region,
             "--env-vars",
-            env_file.name,
+            str(env_vars),
         ]
         if sys.platform.startswith("linux"):
             argv += ["--docker-network", "host"]
@@ -140,7 +153,6 @@ class SamLocalInvoker:
                 return InvokeResult(timed_out=True, duration_ms=timeout * 1000)
             finally:
                 process.stop()
-                os.unlink(env_file.name)
             out.seek(0)
             err.seek(0)
             stdout = out.read().decode("utf-8", "replace")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 def forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     emu.resolve_client_id(params.get("ClientId"))
+    emu.check_secret_hash(str(params.get("Username") or ""), params.get("SecretHash"))
     username = params.get("Username")
     if not isinstance(username, str) or not username:
         raise errors.InvalidParameterException("Missing required parameter Username")
@@ -63,6 +64,7 @@ def forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
 
 def confirm_forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     emu.resolve_client_id(params.get("ClientId"))
+    emu.check_secret_hash(str(params.get("Username") or ""), params.get("SecretHash"))
     username = params.get("Username")
     user = emu.find_user(username) if isinstance(username, str) else None
     if user is None:

@@ -90,6 +90,7 @@ def _initiate(
     username = auth.get("USERNAME")
     if not isinstance(username, str) or not username:
         raise errors.InvalidParameterException("Missing required parameter USERNAME")
+    emu.check_secret_hash(username, auth.get("SECRET_HASH"))
     if flow in PASSWORD_FLOWS:
         return _password(emu, operation, username, auth.get("PASSWORD"), metadata)
     if flow == "USER_SRP_AUTH":
@@ -283,6 +284,7 @@ def _refresh(
     if not entry:
         raise errors.NotAuthorizedException("Invalid Refresh Token")
     _, username, _ = entry
+    emu.check_secret_hash(username, auth.get("SECRET_HASH"))
     user = emu.find_user(username)
     if user is None:
         raise errors.NotAuthorizedException("Invalid Refresh Token")

@@ -43,6 +43,9 @@ def _respond(emu: Emulator, params: dict[str, Any], operation: str) -> dict[str,
     metadata = client_metadata(params)
     token = str(params.get("Session") or "")
     session = emu.take_session(token, str(name))
+    emu.check_secret_hash(
+        str(responses.get("USERNAME") or session.username), responses.get("SECRET_HASH")
+    )
     user = None if session.user_not_found else emu.find_user(session.username)
     if user is None and not session.user_not_found:
         raise errors.UserNotFoundException("User does not exist.")

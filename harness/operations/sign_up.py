@@ -75,6 +75,7 @@ def delivery(user_attributes: Mapping[str, str]) -> dict[str, str]:
 
 def sign_up(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     emu.resolve_client_id(params.get("ClientId"))
+    emu.check_secret_hash(str(params.get("Username") or ""), params.get("SecretHash"))
     username = params.get("Username")
     if not isinstance(username, str) or not username:
         raise errors.InvalidParameterException("Missing required parameter Username")
@@ -169,6 +170,7 @@ def admin_create_user(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
 
 def confirm_sign_up(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     emu.resolve_client_id(params.get("ClientId"))
+    emu.check_secret_hash(str(params.get("Username") or ""), params.get("SecretHash"))
     user = _existing(emu, params.get("Username"))
     if params.get("ConfirmationCode") != emu.new_code():
         raise errors.CodeMismatchException(CODE_MISMATCH)

@@ -24,6 +24,7 @@ VERIFIABLE = ("email", "phone_number")
 
 def resend_confirmation_code(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
     emu.resolve_client_id(params.get("ClientId"))
+    emu.check_secret_hash(str(params.get("Username") or ""), params.get("SecretHash"))
     metadata = client_metadata(params)
     username = params.get("Username")
     user = emu.find_user(username) if isinstance(username, str) else None

@@ -147,6 +147,33 @@ def test_the_sam_invoker_runs_sam_local_invoke(
         invoker.close()
 
 
+def test_the_sam_invoker_removes_its_env_vars_file_when_sam_cannot_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A ``sam`` that cannot be executed: the error reaches the caller, the temporary
+    ``--env-vars`` file does not stay behind."""
+    import tempfile
+
+    from harness.invokers import sam
+
+    not_executable = tmp_path / "sam"
+    not_executable.write_text("#!/bin/sh\n")
+    not_executable.chmod(0o644)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setattr(sam, "container_engine_answers", lambda: True)
+    monkeypatch.setattr(sam, "sam_executable", lambda: str(not_executable))
+    invoker = make_invoker("sam", FIXTURE_TEMPLATE)
+    try:
+        echo = load_stack(FIXTURE_TEMPLATE).functions["EchoFunction"]
+        with pytest.raises(PermissionError):
+            invoker.invoke(echo, {}, 5)
+    finally:
+        invoker.close()
+    assert list(temporary.iterdir()) == []
+
+
 def test_docker_host_counts_when_it_accepts(tmp_path: Path) -> None:
     from harness.invokers.sam import _docker_host_reachable
 
