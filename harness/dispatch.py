@@ -210,13 +210,13 @@ def _response_of(trigger: str, result: InvokeResult) -> dict[str, Any]:
             "function."
         )
     if result.error_type is not None:
-        if result.error_type.startswith("Runtime.") and result.error_type != "Runtime.MarshalError":
+        if result.error_type == "Runtime.MarshalError":  # the answer was not JSON-able
+            raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+        if result.error_type.startswith("Runtime."):
             # The runtime itself failed (import error, process exit, out of memory).
             raise errors.UnexpectedLambdaException(
                 f"{trigger} invocation failed due to error {result.error_type}."
             )
-        if result.error_type == "Runtime.MarshalError":
-            raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
         # Cognito appends a period even when the message already ends with one.
         raise errors.UserLambdaValidationException(
             f"{trigger} failed with error {result.error_message}."
@@ -228,9 +228,11 @@ def _response_of(trigger: str, result: InvokeResult) -> dict[str, Any]:
     # envelope is unusable (contract section 5). Custom senders are asynchronous: no reply read.
     if trigger in ("CustomEmailSender", "CustomSMSSender"):
         return {}
-    if not isinstance(payload, dict) or not isinstance(payload.get("response"), dict | None):
-        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
-    if "response" not in payload:
+    if (
+        not isinstance(payload, dict)
+        or "response" not in payload
+        or not isinstance(payload["response"], dict | None)
+    ):
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     response = payload.get("response") or {}
     _check_response_types(trigger, response)

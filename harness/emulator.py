@@ -382,7 +382,7 @@ class Emulator:
         return user
 
     def new_code(self) -> str:
-        """The code the pool "sends" (SMS, email): the ``accepted_code`` setting."""
+        """The code the pool "sends" (SMS, email): the ``mfa_code`` setting."""
         return self.settings.mfa_code
 
     # ------------------------------------------------------------------ sessions

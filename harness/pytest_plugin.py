@@ -63,11 +63,12 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 def _make_invoker(name: str, template: Path) -> Any:
     if name == "inprocess":
         return None
+    from harness.invokers import InvokerError, make_invoker
+
     try:
-        from harness.invokers import make_invoker  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise pytest.UsageError(f"invoker {name!r} is not available; use 'inprocess'") from None
-    return make_invoker(name, template)
+        return make_invoker(name, template)
+    except (InvokerError, ValueError) as error:
+        raise pytest.UsageError(f"@pytest.mark.cognito(invoker={name!r}): {error}") from None
 
 
 @pytest.fixture

@@ -36,9 +36,9 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
 SHORT = dict(TRIGGERS)
 CELL = {"validationData": "vData", "clientMetadata": "cMeta", None: "none"}
 LEGEND = (
-    "vData: ran, got the call's ClientMetadata as request.validationData · "
-    "cMeta: as request.clientMetadata · none: ran without it · ·: did not run · "
-    "!: the trigger failed"
+    "vData: ran, got the app's metadata as request.validationData (the call's ClientMetadata; "
+    "SignUp's and AdminCreateUser's ValidationData) · cMeta: got ClientMetadata as "
+    "request.clientMetadata · none: ran without it · ·: did not run · !: the trigger failed"
 )
 
 

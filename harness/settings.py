@@ -68,8 +68,9 @@ class Settings:
     )
     mfa_code: str = _setting(
         "123456",
-        "Harness convention, not Cognito: the code the emulator accepts for SMS_MFA, "
-        "SOFTWARE_TOKEN_MFA and EMAIL_OTP challenges (a real pool sends a random one).",
+        "Harness convention, not Cognito: the one code the emulator accepts, for SMS_MFA, "
+        "SOFTWARE_TOKEN_MFA and EMAIL_OTP challenges and for ConfirmSignUp and "
+        "ConfirmForgotPassword (a real pool sends a random one).",
     )
 
     @classmethod

@@ -77,12 +77,8 @@ def make_invoker(
 
         return SamLocalInvoker(stack, region=region)
     if name == "lambda":
-        try:
-            from harness.lambda_invoker import LambdaInvoker
-        except ImportError:
-            raise InvokerError(
-                "--invoke lambda is not implemented in this invoker module yet; use --invoke rie"
-            ) from None
+        from harness.lambda_invoker import LambdaInvoker
+
         invoker: Invoker = LambdaInvoker(template=stack, region=region, **options)
         return invoker
     raise InvokerError(f"unknown invoker {name!r}; choose one of {', '.join(INVOKER_NAMES)}")
