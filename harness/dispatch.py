@@ -15,7 +15,7 @@ from typing import Any
 
 from harness import errors
 from harness.events import build_event
-from harness.invoke import COGNITO_TRIGGER_TIMEOUT_SECONDS, Invoker, InvokeResult
+from harness.invokers import COGNITO_TRIGGER_TIMEOUT_SECONDS, Invoker, InvokeResult
 from harness.routing import metadata_field
 from harness.secrets import (
     REDACTED,

@@ -52,7 +52,7 @@ from harness.deployed import (
     raise_live,
     stack_resources,
 )
-from harness.invoke import InvokeResult
+from harness.invokers import InvokeResult
 from harness.template import FunctionSpec, Stack
 
 __all__ = ["LambdaInvoker", "parse_report_line"]
@@ -77,7 +77,7 @@ def parse_report_line(logs: str) -> tuple[float | None, float | None]:
 class LambdaInvoker:
     """Invoke the deployed functions of a stack (or of a pool's LambdaConfig) with boto3.
 
-    Implements :class:`harness.invoke.Invoker`. Raises :class:`~harness.deployed.LiveError`
+    Implements :class:`harness.invokers.Invoker`. Raises :class:`~harness.deployed.LiveError`
     (one line) when the stack, the pool or a function cannot be found or invoked.
     """
 

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from harness.client import emulated_client
 from harness.dispatch import Invocation
 from harness.emulator import CallRecord, Emulator
-from harness.invoke import Invoker
+from harness.invokers import Invoker
 from harness.settings import Settings
 from harness.template import Stack, load_stack
 

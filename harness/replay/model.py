@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from harness.template import TRIGGER_KEYS
+
 __all__ = [
     "HIDDEN_MARKERS",
     "OUTCOMES",
@@ -49,23 +51,9 @@ __all__ = [
 ]
 
 #: Trigger names an expectation may name: the user-pool ``LambdaConfig`` keys that are triggers
-#: (``KMSKeyID`` and ``PreTokenGenerationConfig`` are configuration, not triggers). The list is
-#: the LambdaConfigType shape of botocore's cognito-idp model, written out so it stays stable.
-TRIGGER_NAMES: Final[tuple[str, ...]] = (
-    "PreSignUp",
-    "CustomMessage",
-    "PostConfirmation",
-    "PreAuthentication",
-    "PostAuthentication",
-    "DefineAuthChallenge",
-    "CreateAuthChallenge",
-    "VerifyAuthChallengeResponse",
-    "PreTokenGeneration",
-    "UserMigration",
-    "CustomSMSSender",
-    "CustomEmailSender",
-    "InboundFederation",
-)
+#: (``KMSKeyID`` and ``PreTokenGenerationConfig`` are configuration, not triggers); the
+#: template loader keeps the one list.
+TRIGGER_NAMES: Final[tuple[str, ...]] = TRIGGER_KEYS
 
 #: What an expectation can say about one trigger: it ran and got the call's metadata as
 #: ``request.validationData`` / ``request.clientMetadata``, it ran without the metadata, or it

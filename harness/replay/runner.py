@@ -18,7 +18,7 @@ from typing import Any
 
 from harness import srp
 from harness.emulator import CallRecord, Emulator
-from harness.invoke import Invoker
+from harness.invokers import Invoker
 from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Expectation, Replay, ReplayError
 from harness.settings import Settings
 from harness.template import Stack
