@@ -103,6 +103,10 @@ class _Worker:
         self.jobs.put(None)
 
 
+class _HandlerNotFound(ImportError):
+    """The handler's module imports, but has no such function: Lambda's Runtime.HandlerNotFound."""
+
+
 class InProcessInvoker:
     """Import the handler from the function's CodeUri and call it in this process.
 
@@ -147,7 +151,7 @@ class InProcessInvoker:
         init_ms = (time.perf_counter() - started) * 1000
         handler = getattr(module, attribute, None)
         if not callable(handler):
-            raise ImportError(f"Handler '{attribute}' missing on module '{module_name}'")
+            raise _HandlerNotFound(f"Handler '{attribute}' missing on module '{module_name}'")
         self._handlers[key] = handler
         return handler, init_ms
 
@@ -179,6 +183,10 @@ class InProcessInvoker:
         with self._environment(function):
             try:
                 handler, result.init_duration_ms = self._load(function)
+            except _HandlerNotFound as error:  # the module loads; the function is not in it
+                result.error_type = "Runtime.HandlerNotFound"
+                result.error_message = f"{function.handler} is undefined or not exported ({error})"
+                return result
             except Exception as error:  # what Lambda reports as Runtime.ImportModuleError
                 result.error_type = "Runtime.ImportModuleError"
                 result.error_message = f"Unable to import module '{function.handler}': {error}"

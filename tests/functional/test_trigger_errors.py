@@ -391,3 +391,14 @@ def test_missing_user_pool_id_is_invalid_parameter(emu: Emulator) -> None:
 
     assert error_of(record)[0] == "InvalidParameterException"
     assert record.invocations == []
+
+
+def test_handler_missing_from_its_module_is_handler_not_found(
+    make_emulator: MakeEmulator,
+) -> None:
+    emu = make_emulator(with_handler(recording_stack(), "PreAuthentication", "recorder.no_such"))
+    emu.add_user("alice", password=PASSWORD)
+
+    code, message = error_of(initiate(emu))
+    assert code == "UnexpectedLambdaException"
+    assert message == "PreAuthentication invocation failed due to error Runtime.HandlerNotFound."
