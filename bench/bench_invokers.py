@@ -38,10 +38,10 @@ from typing import Any
 from moto import mock_aws
 
 from harness.invokers import InProcessInvoker, Invoker
+from harness.invokers.build import function_build_dir
 from harness.invokers.local_aws import trigger_client
 from harness.invokers.rie import RieInvoker
-from harness.invokers.sam_build import function_build_dir
-from harness.template import FunctionSpec, Stack, load_stack
+from harness.stack import FunctionSpec, Stack, load_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events" / "triggers"

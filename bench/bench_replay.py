@@ -28,7 +28,7 @@ import boto3
 from moto import mock_aws
 
 from harness.emulator import Emulator
-from harness.template import load_stack
+from harness.stack import load_stack
 
 HERE = Path(__file__).resolve().parent
 PASSWORD = "Bench-passw0rd!"

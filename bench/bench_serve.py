@@ -30,7 +30,7 @@ import boto3
 
 from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
-from harness.template import load_stack
+from harness.stack import load_stack
 
 HERE = Path(__file__).resolve().parent
 PASSWORD = "Bench-passw0rd!"

@@ -20,7 +20,7 @@ def sample_table() -> str:
     from harness.replay.loader import load_replay
     from harness.replay.runner import run_replay
     from harness.report import to_table
-    from harness.template import load_stack
+    from harness.stack import load_stack
 
     replay = load_replay([ROOT / "events" / "replays" / "sample.ps1"])
     result = run_replay(replay, load_stack(ROOT / "template.yaml"))
@@ -30,7 +30,7 @@ def sample_table() -> str:
 
 
 def routing_table() -> str:
-    from harness.routing import routing_markdown
+    from harness.cognito.routing import routing_markdown
 
     return routing_markdown()
 

@@ -1,105 +1,36 @@
-"""Errors as the caller of Cognito sees them: an AWS error code and Cognito's message.
+"""What the user must fix, as opposed to what the harness got wrong.
 
-One class per code, as moto's ``cognitoidp/exceptions.py`` does, so that the emulator raises
-``NotAuthorizedException("Incorrect username or password.")`` and a report, a server or a
-boto3-style client can render it in the API's own error shape.
+Every problem with the user's input (a template, a replay file, a setting, an event, a target
+that does not exist, a tool that is not installed) raises a subclass of
+:class:`HarnessInputError` with a one-line message that says what is wrong and what to do. The
+CLI prints it and exits 2. Any other exception is a bug in the harness and shows as one (a
+traceback), never as "bad input".
+
+Cognito's own errors, the ones the API returns to a caller, are a separate family:
+:mod:`harness.cognito.errors`.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import difflib
+from collections.abc import Iterable
 
 
-class CognitoError(Exception):
-    """An error the Cognito API returns. ``code`` is the AWS error code."""
-
-    code: ClassVar[str] = "InternalErrorException"
-    status: ClassVar[int] = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+class HarnessInputError(Exception):
+    """Input the harness cannot use; the message is one line: what is wrong, what to do."""
 
 
-class NotAuthorizedException(CognitoError):
-    code = "NotAuthorizedException"
+def suggest(name: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str:
+    """`` (did you mean 'X'?)`` for the closest candidate, case-insensitively, or ``""``."""
+    options = list(candidates)
+    folded = {option.casefold(): option for option in options}
+    if name.casefold() in folded:
+        return f" (did you mean '{folded[name.casefold()]}'?)"
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=cutoff)
+    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
 
 
-class UserNotFoundException(CognitoError):
-    code = "UserNotFoundException"
-
-
-class UserNotConfirmedException(CognitoError):
-    code = "UserNotConfirmedException"
-
-
-class PasswordResetRequiredException(CognitoError):
-    code = "PasswordResetRequiredException"
-
-
-class UsernameExistsException(CognitoError):
-    code = "UsernameExistsException"
-
-
-class InvalidParameterException(CognitoError):
-    code = "InvalidParameterException"
-
-
-class InvalidPasswordException(CognitoError):
-    code = "InvalidPasswordException"
-
-
-class CodeMismatchException(CognitoError):
-    code = "CodeMismatchException"
-
-
-class ExpiredCodeException(CognitoError):
-    code = "ExpiredCodeException"
-
-
-class ResourceNotFoundException(CognitoError):
-    code = "ResourceNotFoundException"
-
-
-class UserLambdaValidationException(CognitoError):
-    code = "UserLambdaValidationException"
-
-
-class InvalidLambdaResponseException(CognitoError):
-    code = "InvalidLambdaResponseException"
-
-
-class UnexpectedLambdaException(CognitoError):
-    code = "UnexpectedLambdaException"
-
-
-class InvalidUserPoolConfigurationException(CognitoError):
-    code = "InvalidUserPoolConfigurationException"
-
-
-class AliasExistsException(CognitoError):
-    code = "AliasExistsException"
-
-
-class LimitExceededException(CognitoError):
-    code = "LimitExceededException"
-
-
-class UnsupportedUserStateException(CognitoError):
-    code = "UnsupportedUserStateException"
-
-
-class UnsupportedOperationException(CognitoError):
-    code = "UnsupportedOperationException"
-
-
-class InternalErrorException(CognitoError):
-    code = "InternalErrorException"
-    status = 500
-
-
-#: Every code above, for protocol layers that map codes back to classes.
-BY_CODE: dict[str, type[CognitoError]] = {cls.code: cls for cls in CognitoError.__subclasses__()}
+def close_matches(name: str, candidates: Iterable[str], *, n: int = 3) -> list[str]:
+    """Up to ``n`` candidates close to ``name``, compared case-insensitively."""
+    folded = {option.casefold(): option for option in candidates}
+    return [folded[m] for m in difflib.get_close_matches(name.casefold(), folded, n=n, cutoff=0.6)]

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from harness.events import build_event
-from harness.lambda_context import LambdaContext
+from harness.cognito.events import build_event
+from harness.invokers.lambda_context import LambdaContext
 from harness.testing import CognitoPool, describe
 
 MARKER = "cognito"

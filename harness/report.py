@@ -13,26 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness.replay.runner import CallResult, ReplayResult
-from harness.secrets import redact_params
+from harness.cognito.triggers import TRIGGERS as TRIGGER_TABLE
+from harness.redaction import redact_params
+from harness.results import CallResult, ReplayResult
 
 REPORT_VERSION = 1
 
 #: Column order (the order Cognito runs them in a sign-up / sign-in) and short headers.
-TRIGGERS: tuple[tuple[str, str], ...] = (
-    ("PreSignUp", "PreSignUp"),
-    ("UserMigration", "Migrate"),
-    ("PreAuthentication", "PreAuth"),
-    ("DefineAuthChallenge", "Define"),
-    ("CreateAuthChallenge", "Create"),
-    ("VerifyAuthChallengeResponse", "Verify"),
-    ("PostAuthentication", "PostAuth"),
-    ("PreTokenGeneration", "PreToken"),
-    ("CustomMessage", "CustMsg"),
-    ("PostConfirmation", "PostConf"),
-    ("CustomEmailSender", "EmailSnd"),
-    ("CustomSMSSender", "SmsSnd"),
-)
+TRIGGERS: tuple[tuple[str, str], ...] = tuple((t.name, t.label) for t in TRIGGER_TABLE)
 SHORT = dict(TRIGGERS)
 CELL = {"validationData": "vData", "clientMetadata": "cMeta", None: "none"}
 LEGEND = (
@@ -94,7 +82,7 @@ def to_json(report: ReplayResult, *, verbose: bool = False) -> dict[str, Any]:
         "ok": report.ok,
         "calls": calls,
         "skipped": report.skipped,
-        # A live replay's summary lines (harness.live.LiveReplayResult.notes).
+        # A live replay's summary lines (harness.replay.live.LiveReplayResult.notes).
         **({"notes": list(notes)} if (notes := getattr(report, "notes", None)) else {}),
     }
 
@@ -272,7 +260,7 @@ def _wrap(text: str, indent: str, width: int) -> list[str]:
 
 def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
     statuses = [r.record.outcome["status"] for r in report.results]
-    checked = sum(1 for r in report.results if r.call.expect is not None)
+    checked = sum(r.call.expect is not None for r in report.results)
     failed = sum(1 for r in report.results if r.failures)
 
     def count(n: int, word: str) -> str:

@@ -23,12 +23,12 @@ from typing import IO, Any
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from harness.emulator import CallRecord, Emulator
-from harness.operations import OPERATIONS
-from harness.recording import Recorder
+from harness.emulator import Emulator
+from harness.emulator.operations import OPERATIONS
 from harness.replay.model import ApiCall
-from harness.replay.runner import CallResult, ReplayResult
+from harness.replay.recorder import Recorder
 from harness.report import call_line, to_json
+from harness.results import CallRecord, CallResult, ReplayResult
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, get_args, get_type_hints
 
+from harness.errors import HarnessInputError
+
 FieldName = Literal["validationData", "clientMetadata"] | None
 
 
@@ -90,7 +92,7 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-class SettingsError(ValueError):
+class SettingsError(HarnessInputError, ValueError):
     pass
 
 

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from harness.client import emulated_client
-from harness.dispatch import Invocation
-from harness.emulator import CallRecord, Emulator
+from harness.emulator import Emulator
+from harness.emulator.sdk_client import emulated_client
 from harness.invokers import Invoker
+from harness.results import CallRecord, Invocation
 from harness.settings import Settings
-from harness.template import Stack, load_stack
+from harness.stack import Stack, load_stack
 
 _ANY: Any = object()
 

@@ -3,7 +3,7 @@
 An invoker takes a function from the template and an event, and answers what Lambda's Invoke
 API would: the JSON payload, or a function error (``errorType`` / ``errorMessage``), or a
 timeout (:class:`InvokeResult`). Turning that into Cognito's answer is the dispatcher's job
-(:mod:`harness.dispatch`). All of them implement :class:`Invoker`:
+(:mod:`harness.emulator.dispatch`). All of them implement :class:`Invoker`:
 
 ``inprocess`` (:class:`InProcessInvoker`, the default)
     imports the handler from the function's CodeUri and calls it in this process: fast,
@@ -15,7 +15,7 @@ timeout (:class:`InvokeResult`). Turning that into Cognito's answer is the dispa
 ``sam`` (:class:`harness.invokers.sam.SamLocalInvoker`)
     ``sam local invoke`` per event, in the Lambda container image; needs Docker or Finch.
 ``lambda``
-    the deployed functions, through Lambda's Invoke API (:mod:`harness.lambda_invoker`).
+    the deployed functions, through Lambda's Invoke API (:mod:`harness.invokers.lambda_`).
 
 :func:`make_invoker` builds one by name. Invokers that run the functions in another process
 publish ``aws_endpoint_url`` (see :func:`aws_endpoint_url_of` and
@@ -37,7 +37,7 @@ from harness.invokers.base import (
     lambda_environment,
 )
 from harness.invokers.inprocess import InProcessInvoker
-from harness.template import Stack, load_stack
+from harness.stack import Stack, load_stack
 
 __all__ = [
     "COGNITO_TRIGGER_TIMEOUT_SECONDS",
@@ -77,7 +77,7 @@ def make_invoker(
 
         return SamLocalInvoker(stack, region=region)
     if name == "lambda":
-        from harness.lambda_invoker import LambdaInvoker
+        from harness.invokers.lambda_ import LambdaInvoker
 
         invoker: Invoker = LambdaInvoker(template=stack, region=region, **options)
         return invoker

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from harness.template import FunctionSpec
+from harness.errors import HarnessInputError
+from harness.stack import FunctionSpec
 
 #: Cognito waits 5 seconds for a trigger, whatever the function's own Timeout.
 #: [D] contract section 5; user-pool-working-with-lambda-triggers ("5 seconds").
@@ -15,7 +16,7 @@ COGNITO_TRIGGER_TIMEOUT_SECONDS = 5.0
 INVOKER_NAMES: tuple[str, ...] = ("inprocess", "rie", "sam", "lambda")
 
 
-class InvokerError(RuntimeError):
+class InvokerError(HarnessInputError, RuntimeError):
     """An invoker cannot run here or cannot start a function: one actionable line.
 
     Not a function error (those are :class:`InvokeResult` fields): the CLI turns it into

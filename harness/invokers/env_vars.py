@@ -19,12 +19,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness.template import FunctionSpec
+from harness.errors import HarnessInputError
+from harness.stack import FunctionSpec
 
 EnvVars = Mapping[str, Mapping[str, Any]]
 
 
-class EnvVarsError(ValueError):
+class EnvVarsError(HarnessInputError, ValueError):
     """An unusable --env-vars file: one line."""
 
 

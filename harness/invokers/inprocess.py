@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.invokers.base import InvokeResult, lambda_environment
-from harness.lambda_context import LambdaContext
-from harness.template import FunctionSpec
+from harness.invokers.lambda_context import LambdaContext
+from harness.stack import FunctionSpec
 
 
 class _RoutedStream(io.TextIOBase):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 if TYPE_CHECKING:
-    from harness.template import Stack
+    from harness.stack import Stack
 
 #: Credentials the functions (and the harness's own clients of the local server) sign with.
 FAKE_CREDENTIALS = {

@@ -2,7 +2,7 @@
 
 What runs is what Lambda runs: the ``sam build`` package of the function
 (``.aws-sam/build/<LogicalId>/``, rebuilt when missing or stale, see
-:mod:`harness.invokers.sam_build`), started by the Lambda Runtime Interface Emulator that ships
+:mod:`harness.invokers.build`), started by the Lambda Runtime Interface Emulator that ships
 inside aws-sam-cli (``samcli/local/rapid/aws-lambda-rie-<arch>``) with AWS's own Python
 runtime client, ``python -m awslambdaric <handler>``, on this interpreter. So the handler is
 imported and called by the real runtime: its module-level code runs once per execution
@@ -64,10 +64,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from harness.invokers.base import InvokerError, InvokeResult, lambda_environment
+from harness.invokers.build import ensure_built, function_build_dir
 from harness.invokers.local_aws import LocalAwsServer, free_port, function_aws_environment
 from harness.invokers.processes import ManagedProcess, exit_on_signals, wait_for
-from harness.invokers.sam_build import ensure_built, function_build_dir
-from harness.template import FunctionSpec, Stack, load_stack
+from harness.stack import FunctionSpec, Stack, load_stack
 
 INVOKE_PATH: Final = "/2015-03-31/functions/function/invocations"
 #: How long an RIE may take to listen after it is started.
@@ -378,7 +378,7 @@ def _close_all(environments: dict[str, _Environment], server: LocalAwsServer | N
 class RieInvoker:
     """Run each function's ``sam build`` package under the Lambda runtime interface emulator.
 
-    ``template`` is the SAM template (a path or a loaded :class:`~harness.template.Stack`).
+    ``template`` is the SAM template (a path or a loaded :class:`~harness.stack.Stack`).
     Creating the invoker checks the emulator and the runtime client are installed, builds the
     functions if their build is missing or stale (one line on stderr, through ``announce``),
     and starts the local moto server; raises :class:`~harness.invokers.base.InvokerError` (one

@@ -33,10 +33,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 from harness.invokers.base import InvokerError, InvokeResult
+from harness.invokers.build import sam_executable
 from harness.invokers.local_aws import LocalAwsServer, function_aws_environment
 from harness.invokers.processes import ManagedProcess
-from harness.invokers.sam_build import sam_executable
-from harness.template import FunctionSpec, Stack, load_stack
+from harness.stack import FunctionSpec, Stack, load_stack
 
 NO_CONTAINER_ENGINE = (
     "sam local invoke needs Docker or Finch, and none answers here; use --invoke rie to run "

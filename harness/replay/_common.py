@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import yaml
 
-from harness.replay import _service
+from harness.cognito import service_model as _service
 from harness.replay.model import (
     TRIGGER_NAMES,
     ApiCall,

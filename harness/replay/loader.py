@@ -28,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
-from harness.replay import _service
+from harness.cognito import service_model as _service
 from harness.replay._common import ReadResult, SetupRef, contains_hidden, load_setup_file
 from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
 from harness.replay.readers import awscli, jsonfile, powershell

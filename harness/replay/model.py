@@ -24,12 +24,12 @@ Conventions shared by every reader (the engine relies on them):
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from harness.template import TRIGGER_KEYS
+from harness.cognito.triggers import TRIGGER_NAMES
+from harness.errors import HarnessInputError, suggest
 
 __all__ = [
     "HIDDEN_MARKERS",
@@ -50,10 +50,6 @@ __all__ = [
     "suggest",
 ]
 
-#: Trigger names an expectation may name: the user-pool ``LambdaConfig`` keys that are triggers
-#: (``KMSKeyID`` and ``PreTokenGenerationConfig`` are configuration, not triggers); the
-#: template loader keeps the one list.
-TRIGGER_NAMES: Final[tuple[str, ...]] = TRIGGER_KEYS
 
 #: What an expectation can say about one trigger: it ran and got the call's metadata as
 #: ``request.validationData`` / ``request.clientMetadata``, it ran without the metadata, or it
@@ -89,17 +85,7 @@ def previous_ref(path: str) -> str:
     return f"{PREVIOUS_PREFIX}{path}}}"
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'X'?)`` for the closest candidate, case-insensitively, or ``""``."""
-    options = list(candidates)
-    folded = {option.casefold(): option for option in options}
-    if name.casefold() in folded:
-        return f" (did you mean '{folded[name.casefold()]}'?)"
-    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
-    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
-
-
-class ReplayError(Exception):
+class ReplayError(HarnessInputError):
     """A replay that cannot be loaded: ``<file>:<line>: <what is wrong and how to fix it>``.
 
     The message is always one line, so a CLI can print it as is and an editor can jump to it.

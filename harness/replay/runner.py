@@ -13,93 +13,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from harness import srp
-from harness.emulator import CallRecord, Emulator
+from harness.cognito import srp
+from harness.emulator import Emulator
 from harness.invokers import Invoker
-from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Expectation, Replay, ReplayError
+from harness.replay.expect import check
+from harness.replay.model import PREVIOUS_PREFIX, Replay, ReplayError
+from harness.results import CallResult, ReplayResult
 from harness.settings import Settings
-from harness.template import Stack
+from harness.stack import Stack
 
 _PREVIOUS = re.compile(re.escape(PREVIOUS_PREFIX) + r"([A-Za-z0-9_.]+)\}")
-
-
-@dataclass
-class CallResult:
-    call: ApiCall
-    record: CallRecord
-    failures: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ReplayResult:
-    """Everything a report shows."""
-
-    results: list[CallResult]
-    template: str
-    invoker: str
-    settings: Settings
-    id_map: dict[str, str]
-    skipped: list[str]
-    user_pool_id: str
-    client_id: str
-
-    @property
-    def ok(self) -> bool:
-        return all(not r.failures for r in self.results)
-
-    @property
-    def failures(self) -> list[str]:
-        return [f"{r.call.source}: {f}" for r in self.results for f in r.failures]
-
-
-def check(expect: Expectation | None, record: CallRecord) -> list[str]:
-    """What differs between a call's expectation and what the emulator did."""
-    if expect is None:
-        return []
-    failures: list[str] = []
-    ran: dict[str, list[str | None]] = {}
-    for invocation in record.invocations:
-        ran.setdefault(invocation.trigger, []).append(invocation.metadata_field)
-    for trigger, wanted in expect.triggers.items():
-        fields = ran.get(trigger)
-        if wanted == "not-run":
-            if fields:
-                failures.append(f"expected {trigger} not to run, but it ran")
-            continue
-        if not fields:
-            failures.append(f"expected {trigger} to run ({wanted}), but it did not run")
-            continue
-        got = ["none" if f is None else f for f in fields]
-        if wanted not in got:
-            failures.append(f"expected {trigger} to receive {wanted}, but it received {got[0]}")
-    if expect.order is not None:
-        order = [i.trigger for i in record.invocations]
-        dedup = [t for n, t in enumerate(order) if t not in order[:n]]
-        if dedup != expect.order:
-            failures.append(
-                f"expected order {' → '.join(expect.order)}, got {' → '.join(dedup) or 'none'}"
-            )
-    outcome = record.outcome
-    wanted_outcome = expect.expected_outcome
-    if wanted_outcome is not None and outcome["status"] != wanted_outcome:
-        detail = f" ({outcome.get('code')}: {outcome.get('message')})" if record.error else ""
-        failures.append(f"expected outcome {wanted_outcome}, got {outcome['status']}{detail}")
-    if (
-        expect.error_code is not None
-        and record.error is not None
-        and record.error.code != expect.error_code
-    ):
-        failures.append(f"expected error {expect.error_code}, got {record.error.code}")
-    return failures
 
 
 def substitute_previous(value: Any, previous: Mapping[str, Any] | None, source: str) -> Any:
     """``value`` with every ``${previous:<path>}`` replaced from ``previous`` (the previous call's
     response); raises :class:`ReplayError` at ``source`` when the path has no value. Shared by
-    the emulated runner and the live one (:mod:`harness.live`)."""
+    the emulated runner and the live one (:mod:`harness.replay.live`)."""
     if isinstance(value, str) and PREVIOUS_PREFIX in value:
 
         def lookup(match: re.Match[str]) -> str:

@@ -40,7 +40,7 @@ import yaml
 from botocore import xform_name
 from botocore.model import Shape
 
-from harness.replay import _service
+from harness.cognito import service_model as _service
 from harness.replay._common import (
     EXPECT_DIRECTIVE,
     SETUP_DIRECTIVE,

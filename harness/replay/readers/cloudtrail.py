@@ -33,7 +33,7 @@ from typing import Any
 
 from botocore.model import Shape
 
-from harness.replay import _service
+from harness.cognito import service_model as _service
 from harness.replay._common import JsonLoc, ReadResult, make_call, parse_json
 from harness.replay.model import HIDDEN_MARKERS, ApiCall, Expectation, Hidden, ReplayError, suggest
 

@@ -52,7 +52,7 @@ from typing import Any, Final
 
 from botocore.model import Shape
 
-from harness.replay import _service
+from harness.cognito import service_model as _service
 from harness.replay._common import (
     EXPECT_DIRECTIVE,
     SETUP_DIRECTIVE,

@@ -1,0 +1,161 @@
+"""Trigger dispatch: build the event Cognito would send, invoke, turn the answer into Cognito's.
+
+Every invocation is recorded as an :class:`Invocation` (what the report shows): which trigger,
+which triggerSource, in which field the call's ClientMetadata arrived (decided by
+:mod:`harness.cognito.routing`), how long it took, and the error Cognito gave the caller, if any.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from harness.cognito import errors
+from harness.cognito.events import build_event
+from harness.cognito.responses import read_response
+from harness.cognito.routing import metadata_field
+from harness.cognito.triggers import trigger_of
+from harness.invokers.base import COGNITO_TRIGGER_TIMEOUT_SECONDS, Invoker
+from harness.redaction import (
+    REDACTED,
+    SECRET_EVENT_FIELDS,
+    SECRET_EVENT_MAPS,
+    event_secrets,
+    redact_metadata,
+    scrub,
+)
+from harness.results import Invocation
+from harness.settings import Settings
+from harness.stack import FunctionSpec
+
+
+def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``event`` with its secrets (migration password, codes, answers) replaced."""
+    shown = copy.deepcopy(dict(event))
+    request = shown.get("request")
+    if isinstance(request, dict):
+        for name in SECRET_EVENT_FIELDS & request.keys():
+            if request[name] is not None:
+                request[name] = REDACTED
+        for name in SECRET_EVENT_MAPS & request.keys():
+            if isinstance(request[name], dict):
+                request[name] = dict.fromkeys(request[name], REDACTED)
+        for name in ("validationData", "clientMetadata"):
+            if isinstance(request.get(name), dict):
+                request[name] = redact_metadata(request[name])
+    return shown
+
+
+def _redact_response(response: Mapping[str, Any]) -> dict[str, Any]:
+    """CreateAuthChallenge answers with the expected answer: a report never shows it."""
+    shown = copy.deepcopy(dict(response))
+    for name in SECRET_EVENT_MAPS & shown.keys():
+        if isinstance(shown[name], dict):
+            shown[name] = dict.fromkeys(shown[name], REDACTED)
+    return shown
+
+
+class TriggerDispatcher:
+    """Runs the triggers a pool is wired to, with Cognito's routing, checks and errors."""
+
+    def __init__(
+        self,
+        functions: Mapping[str, FunctionSpec],
+        invoker: Invoker,
+        settings: Settings,
+        *,
+        region: str,
+        user_pool_id: str,
+        pre_token_version: str = "V1_0",
+        prevent_user_existence_errors: bool = False,
+    ) -> None:
+        self.functions = dict(functions)
+        self.invoker = invoker
+        self.settings = settings
+        self.region = region
+        self.user_pool_id = user_pool_id
+        self.pre_token_version = pre_token_version
+        self.prevent_user_existence_errors = prevent_user_existence_errors
+        self.invocations: list[Invocation] = []
+
+    def has(self, trigger: str) -> bool:
+        return trigger in self.functions
+
+    def run(
+        self,
+        trigger_source: str,
+        *,
+        operation: str,
+        username: str,
+        client_id: str,
+        user_attributes: Mapping[str, str],
+        client_metadata: Mapping[str, str] | None,
+        validation_data: Mapping[str, str] | None = None,
+        request: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Invoke the trigger for ``trigger_source``; return its ``response`` object.
+
+        Returns None when the pool has no function for that trigger. Raises the
+        :class:`~harness.cognito.errors.CognitoError` Cognito would return when the trigger fails.
+        ``client_metadata`` is the API call's ClientMetadata; the routing table decides in
+        which field (if any) the trigger receives it. ``validation_data`` is SignUp's and
+        AdminCreateUser's separate ValidationData parameter.
+        """
+        trigger = trigger_of(trigger_source)
+        function = self.functions.get(trigger)
+        if function is None:
+            return None
+        routed = metadata_field(operation, trigger, self.settings)
+        metadata = dict(client_metadata) if client_metadata else None
+        validation = dict(validation_data) if validation_data else None
+        client_field: dict[str, str] | None = None
+        if routed == "validationData" and metadata:
+            validation = {**(validation or {}), **metadata}
+        elif routed == "clientMetadata":
+            client_field = metadata
+        event = build_event(
+            trigger_source,
+            username=username,
+            region=self.region,
+            user_pool_id=self.user_pool_id,
+            client_id=client_id,
+            user_attributes=dict(user_attributes),
+            validation_data=validation,
+            client_metadata=client_field,
+            request=request,
+            # Only pre token generation events carry the pool's LambdaVersion (V2_0 / V3_0).
+            token_version=self.pre_token_version if trigger == "PreTokenGeneration" else "V1_0",
+            prevent_user_existence_errors=self.prevent_user_existence_errors,
+        )
+        shown_field = routed if metadata and routed else ("validationData" if validation else None)
+        record = Invocation(
+            trigger=trigger,
+            trigger_source=trigger_source,
+            function=function.logical_id,
+            metadata_field=shown_field,
+            metadata=metadata if routed and metadata else validation,
+            event=redact_event(event),
+        )
+        self.invocations.append(record)
+        timeout = min(function.timeout, COGNITO_TRIGGER_TIMEOUT_SECONDS)
+        started = time.perf_counter()
+        result = self.invoker.invoke(function, event, timeout)
+        record.duration_ms = result.duration_ms or (time.perf_counter() - started) * 1000
+        record.init_duration_ms = result.init_duration_ms
+        secrets = event_secrets(event)
+        record.logs = scrub(result.logs, secrets)
+        record.error_type = "Timeout" if result.timed_out else result.error_type
+        record.traceback = scrub(result.traceback, secrets) if result.traceback else None
+        if result.error_message:
+            # A careless trigger may put the password in its error: nobody sees it here (a
+            # deliberate departure: Cognito would hand the message to the caller as it is).
+            result.error_message = scrub(result.error_message, secrets)
+        try:
+            response = read_response(trigger, result)
+        except errors.CognitoError as error:
+            record.error = error.to_dict()
+            raise
+        record.response = _redact_response(response)
+        return response

@@ -1,0 +1,240 @@
+"""Token issuance with the pre token generation trigger applied, as Cognito applies it.
+
+The JWTs are signed by moto's pool key (served as the pool's JWKS by moto), so an app can
+verify them. V1_0 responses change the ID token and the groups; V2_0 / V3_0 responses change
+both tokens and the access token's scopes ([D] user-pool-lambda-pre-token-generation).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from moto.cognitoidp.models import CognitoIdpUser
+
+from harness.cognito import errors
+
+if TYPE_CHECKING:
+    from harness.emulator import Emulator
+
+#: Claims a pre token generation trigger cannot add, change or suppress.
+#: [D] user-pool-lambda-pre-token-generation ("You can't modify the following claims"), plus
+#: the access token's identity claims (client_id, username, scope: scopes change only through
+#: scopesToAdd / scopesToSuppress) [D] same page, access token customization.
+PROTECTED_CLAIMS = frozenset(
+    {
+        "acr",
+        "amr",
+        "aud",
+        "at_hash",
+        "auth_time",
+        "azp",
+        "cognito:username",
+        "exp",
+        "iat",
+        "identities",
+        "iss",
+        "jti",
+        "nbf",
+        "nonce",
+        "origin_jti",
+        "sub",
+        "token_use",
+        "client_id",
+        "username",
+        "scope",
+        "version",
+        "event_id",
+        "cognito:groups",
+        "cognito:roles",
+        "cognito:preferred_role",
+    }
+)
+ACCESS_SCOPE = "aws.cognito.signin.user.admin"
+_BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
+
+
+def _is_protected(claim: str) -> bool:
+    return claim in PROTECTED_CLAIMS or claim.startswith("dev:")
+
+
+def issue_tokens(
+    emu: Emulator,
+    user: CognitoIdpUser,
+    *,
+    operation: str,
+    trigger_source: str,
+    client_metadata: Mapping[str, str] | None,
+    refresh_token: str | None = None,
+    run_trigger: bool = True,
+) -> dict[str, Any]:
+    """Run PreTokenGeneration (if wired) and return the call's ``AuthenticationResult``."""
+    client_id = emu.client_id
+    groups = sorted(g.group_name for g in user.groups)
+    attributes = emu.user_attributes(user)
+    id_claims: dict[str, Any] = {
+        name: (value == "true" if name in _BOOLEAN_ATTRIBUTES else value)
+        for name, value in attributes.items()
+        if name != "sub"
+    }
+    access_claims: dict[str, Any] = {}
+    if groups:
+        id_claims["cognito:groups"] = list(groups)
+        access_claims["cognito:groups"] = list(groups)
+    scopes = [ACCESS_SCOPE]
+
+    version = emu.pool_spec.pre_token_generation_version
+    response = (
+        None
+        if not run_trigger
+        else emu.dispatcher.run(
+            trigger_source,
+            operation=operation,
+            username=user.username,
+            client_id=client_id,
+            user_attributes=emu.user_attributes(user, with_status=True),
+            client_metadata=client_metadata,
+            request={
+                "groupConfiguration": {
+                    "groupsToOverride": list(groups),
+                    "iamRolesToOverride": [],
+                    "preferredRole": None,
+                },
+                **({"scopes": list(scopes)} if version != "V1_0" else {}),
+            },
+        )
+    )
+    if response:
+        scopes = _apply(emu, version, response, id_claims, access_claims, scopes)
+
+    if refresh_token is None:
+        refresh_token, origin_jti = emu.pool.create_refresh_token(client_id, user.username)
+        new_refresh: str | None = refresh_token
+    else:
+        origin_jti = (emu.pool.refresh_tokens.get(refresh_token) or ("", "", ""))[2]
+        new_refresh = None
+    event_id = str(uuid.uuid4())
+    common = {"origin_jti": origin_jti, "event_id": event_id}
+    id_token, _ = emu.pool.create_jwt(
+        client_id, user.username, "id", emu.token_seconds("IdToken"), {**id_claims, **common}
+    )
+    access_token, expires = emu.pool.create_jwt(
+        client_id,
+        user.username,
+        "access",
+        emu.token_seconds("AccessToken"),
+        {**access_claims, **common, "scope": " ".join(scopes)},
+    )
+    emu.pool.id_tokens[id_token] = (client_id, user.username)
+    emu.pool.access_tokens[access_token] = (client_id, user.username)
+    result: dict[str, Any] = {
+        "AccessToken": access_token,
+        "ExpiresIn": expires,
+        "TokenType": "Bearer",
+        "IdToken": id_token,
+    }
+    if new_refresh:
+        result["RefreshToken"] = new_refresh
+    return result
+
+
+def _refuse(emu: Emulator, claim: str) -> bool:
+    """True to drop the claim silently; raises when the setting says Cognito refuses it."""
+    if emu.settings.protected_claim_override == "ignore":
+        return True
+    raise errors.InvalidLambdaResponseException(
+        f"Invalid lambda function output : Invalid claim override: {claim}"
+    )
+
+
+def _override(
+    emu: Emulator,
+    claims: dict[str, Any],
+    details: Mapping[str, Any] | None,
+    *,
+    strings_only: bool,
+) -> None:
+    if not details:
+        return
+    add = _object(details.get("claimsToAddOrOverride"))
+    for name in _strings(details.get("claimsToSuppress")) or []:
+        if _is_protected(name) and _refuse(emu, name):
+            continue
+        claims.pop(name, None)
+    for name, value in add.items():
+        if _is_protected(name) and _refuse(emu, name):
+            continue
+        if strings_only and not isinstance(value, str):
+            # [D] V1_0: claimsToAddOrOverride is a map of strings.
+            raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+        claims[name] = value
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """An optional JSON object of a trigger's response; anything else is unusable output."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    return value
+
+
+def _strings(value: Any) -> list[str] | None:
+    """An optional list of strings of a trigger's response (None when absent)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    return value
+
+
+def _apply(
+    emu: Emulator,
+    version: str,
+    response: Mapping[str, Any],
+    id_claims: dict[str, Any],
+    access_claims: dict[str, Any],
+    scopes: list[str],
+) -> list[str]:
+    if version == "V1_0":
+        details = _object(response.get("claimsOverrideDetails"))
+        _override(emu, id_claims, details, strings_only=True)
+        _groups(_object(details.get("groupOverrideDetails")), id_claims, access_claims)
+        return scopes
+    details = _object(response.get("claimsAndScopeOverrideDetails"))
+    _override(emu, id_claims, _object(details.get("idTokenGeneration")), strings_only=False)
+    access = _object(details.get("accessTokenGeneration"))
+    _override(emu, access_claims, access, strings_only=False)
+    for scope in _strings(access.get("scopesToSuppress")) or []:
+        if scope in scopes:
+            scopes.remove(scope)
+    for scope in _strings(access.get("scopesToAdd")) or []:
+        if scope not in scopes:
+            scopes.append(scope)
+    _groups(_object(details.get("groupOverrideDetails")), id_claims, access_claims)
+    return scopes
+
+
+def _groups(
+    details: Mapping[str, Any], id_claims: dict[str, Any], access_claims: dict[str, Any]
+) -> None:
+    """groupOverrideDetails replaces cognito:groups (both tokens) and the ID token's roles."""
+    if not details:
+        return
+    groups = _strings(details.get("groupsToOverride"))
+    if groups is not None:
+        if groups:
+            id_claims["cognito:groups"] = list(groups)
+            access_claims["cognito:groups"] = list(groups)
+        else:
+            id_claims.pop("cognito:groups", None)
+            access_claims.pop("cognito:groups", None)
+    roles = _strings(details.get("iamRolesToOverride"))
+    if roles:
+        id_claims["cognito:roles"] = list(roles)
+    preferred = details.get("preferredRole")
+    if preferred is not None and not isinstance(preferred, str):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    if preferred:
+        id_claims["cognito:preferred_role"] = preferred

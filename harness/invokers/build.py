@@ -1,0 +1,156 @@
+"""The ``sam build`` output the ``rie`` invoker runs: built when missing or older than the code.
+
+``sam build --template <template> --build-dir <template dir>/.aws-sam/build`` puts each
+function, its code and its ``requirements.txt`` dependencies, in ``.aws-sam/build/<LogicalId>/``:
+exactly the package Lambda would run. The build counts as stale when it is missing, when the
+template is newer than it, or when any file under a function's CodeUri is (``__pycache__``,
+``*.pyc`` and hidden directories aside). Deleted files are not noticed: run ``sam build``.
+
+Two harness processes do not build at once: the build holds a lock file in ``.aws-sam/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from harness.invokers.base import InvokerError
+from harness.stack import FunctionSpec
+
+#: A build that takes longer than this is stuck (a pip download hanging, usually).
+BUILD_TIMEOUT_SECONDS = 600
+
+
+def build_dir(template: Path) -> Path:
+    """Where ``sam build`` puts the template's functions."""
+    return template.resolve().parent / ".aws-sam" / "build"
+
+
+def function_build_dir(template: Path, function: FunctionSpec) -> Path:
+    return build_dir(template) / function.logical_id
+
+
+def _newest_file_mtime(root: Path) -> float:
+    newest = 0.0
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = [
+            d for d in subdirectories if d != "__pycache__" and not d.startswith(".")
+        ]
+        for name in files:
+            if name.endswith(".pyc"):
+                continue
+            with contextlib.suppress(OSError):
+                newest = max(newest, os.stat(os.path.join(directory, name)).st_mtime)
+    return newest
+
+
+def stale_reason(template: Path, functions: Iterable[FunctionSpec]) -> str | None:
+    """Why the build of ``functions`` must be redone, or None when it is up to date."""
+    build = build_dir(template)
+    built_template = build / "template.yaml"
+    try:
+        built_at = built_template.stat().st_mtime
+    except OSError:
+        return f"no build in {build}"
+    if template.stat().st_mtime > built_at:
+        return f"{template.name} is newer than the build"
+    for function in functions:
+        if not (build / function.logical_id).is_dir():
+            return f"{function.logical_id} is not built"
+        if _newest_file_mtime(function.code_uri) > built_at:
+            return f"{function.code_uri} has changed since the build"
+    return None
+
+
+def sam_executable() -> str:
+    """The ``sam`` next to this interpreter (the project's venv), else the one on PATH."""
+    beside = Path(sys.executable).parent / "sam"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("sam")
+    if found is None:
+        raise InvokerError(
+            "sam (aws-sam-cli) is not installed; run `pip install aws-sam-cli` "
+            "(it is in the project's dev extras: pip install -e '.[dev]')"
+        )
+    return found
+
+
+@contextlib.contextmanager
+def _build_lock(build: Path) -> Iterator[None]:
+    build.parent.mkdir(parents=True, exist_ok=True)
+    with open(build.parent / "harness-build.lock", "w") as lock:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock
+            yield
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure_built(
+    template: Path,
+    functions: Iterable[FunctionSpec],
+    *,
+    announce: Callable[[str], None],
+) -> Path:
+    """Run ``sam build`` if the build of ``functions`` is missing or stale; return the build dir.
+
+    ``announce`` gets one line before a build starts. Raises :class:`InvokerError` (one line)
+    when the build fails.
+    """
+    template = template.resolve()
+    wanted = list(functions)
+    build = build_dir(template)
+    if stale_reason(template, wanted) is None:
+        return build
+    with _build_lock(build):
+        reason = stale_reason(template, wanted)  # another process may have built meanwhile
+        if reason is None:
+            return build
+        announce(f"sam build: {reason}; building {template.name} into {build} ...")
+        argv = [
+            sam_executable(),
+            "build",
+            "--template",
+            str(template),
+            "--build-dir",
+            str(build),
+        ]
+        env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+        try:
+            done = subprocess.run(
+                argv,
+                cwd=template.parent,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=BUILD_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise InvokerError(
+                f"sam build --template {template} took over {BUILD_TIMEOUT_SECONDS} s; "
+                "run it yourself to see where it hangs"
+            ) from None
+        if done.returncode != 0:
+            lines = [
+                line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()
+            ]
+            errors = [line for line in lines if "error" in line.lower()]
+            detail = (errors or lines or ["no output"])[-1]
+            raise InvokerError(
+                f"sam build --template {template} failed ({detail}); "
+                "run that command to see its full output"
+            )
+    return build

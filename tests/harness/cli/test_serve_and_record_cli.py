@@ -1,0 +1,167 @@
+"""`harness serve` and `harness record` as processes, the way users start them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+
+from tests.support.paths import ROOT
+
+HARNESS = str(Path(sys.executable).with_name("harness"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    record = tmp_path / "served.jsonl"
+    process = subprocess.Popen(
+        [HARNESS, "serve", "--template", str(ROOT / "template.yaml"), "--port", str(port),
+         "--record", str(record)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        banner = []
+        while True:
+            line = process.stderr.readline()  # type: ignore[union-attr]
+            assert line, "harness serve exited before it was ready"
+            banner.append(line)
+            if "report" in line and "_harness/invocations" in line:
+                break
+        text = "".join(banner)
+        pool_id = text.split("UserPoolId")[1].split()[0]
+        client_id = text.split("ClientId")[1].split()[0]
+        client = boto3.client(
+            "cognito-idp",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        client.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
+        client.admin_set_user_password(
+            UserPoolId=pool_id, Username="erin", Password="Erin-passw0rd!", Permanent=True
+        )
+        client.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "erin", "PASSWORD": "Erin-passw0rd!"},
+            ClientMetadata={"appVersion": "2.1.0"},
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    # AdminCreateUser is emulated too (PreSignUp_AdminCreateUser runs); one row per call.
+    rows = out.splitlines()
+    assert rows[0].startswith("AdminCreateUser erin  PreSignUp=none")
+    assert rows[1].startswith("AdminInitiateAuth erin  PreAuth=vData PostAuth=none PreToken=none")
+    assert "SIGTERM, stopping" in err
+    recorded = [json.loads(line) for line in record.read_text().splitlines()]
+    assert [r["operation"] for r in recorded] == ["AdminCreateUser", "AdminInitiateAuth"]
+    assert recorded[1]["request"]["AuthParameters"]["PASSWORD"] == "${env:HARNESS_PASSWORD_ERIN}"
+
+
+def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [HARNESS, "serve", "--template", str(ROOT / "template.yaml"), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+APP = """\
+import boto3
+from harness.testing import CognitoPool
+
+# An app's code: a plain boto3 client (here bound to an emulated pool, in-process).
+with CognitoPool({template!r}) as pool:
+    pool.add_user("alice", "Passw0rd!demo", attributes={{"custom:tenant": "acme"}})
+    client = pool.client
+    for password in ("Passw0rd!demo", "typo"):
+        try:
+            client.admin_initiate_auth(
+                UserPoolId="us-east-1_AbCdEf123", ClientId="1example23456789abcdefghij",
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={{"USERNAME": "alice", "PASSWORD": password}},
+                ClientMetadata={{"appVersion": "2.1.0", "tenant": "acme"}})
+            print("signed in")
+        except client.exceptions.NotAuthorizedException:
+            print("refused")
+"""
+
+
+def test_record_an_app_then_replay_it(tmp_path: Path) -> None:
+    app = tmp_path / "app.py"
+    app.write_text(APP.format(template=str(ROOT / "template.yaml")))
+    calls = tmp_path / "calls.jsonl"
+    done = subprocess.run(
+        [HARNESS, "record", "-o", str(calls), "--", sys.executable, str(app)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["signed", "in", "refused"]  # recording changed nothing
+    assert "to replay, set HARNESS_PASSWORD_ALICE HARNESS_PASSWORD_ALICE_2\n" in done.stderr
+    assert "Passw0rd!demo" not in calls.read_text()
+
+    setup = tmp_path / "setup.json"
+    setup.write_text(
+        json.dumps({"users": [{"username": "alice", "password": "Passw0rd!demo",
+                               "attributes": {"custom:tenant": "acme"}}]})
+    )  # fmt: skip
+    env = {
+        **os.environ,
+        "HARNESS_PASSWORD_ALICE": "Passw0rd!demo",
+        "HARNESS_PASSWORD_ALICE_2": "typo",
+    }
+    replayed = subprocess.run(
+        [HARNESS, "replay", "--template", str(ROOT / "template.yaml"), "--setup", str(setup),
+         "--format", "json", str(calls)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )  # fmt: skip
+    assert replayed.returncode == 0, replayed.stderr
+    report = json.loads(replayed.stdout)
+    assert [c["outcome"]["status"] for c in report["calls"]] == ["tokens", "error"]
+    assert report["calls"][0]["invocations"][0]["metadataField"] == "validationData"
+
+
+def test_record_reports_a_missing_command(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [HARNESS, "record", "-o", str(tmp_path / "x.jsonl"), "--", "no-such-program-here"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "command not found: no-such-program-here" in done.stderr

@@ -1,0 +1,37 @@
+"""Shared by the invoker tests: the templates, and the processes an invoker may leave behind."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT_TEMPLATE = ROOT / "template.yaml"
+FIXTURE_TEMPLATE = ROOT / "tests" / "harness" / "invokers" / "fixtures" / "template.yaml"
+#: What the command line of an emulator or a Python runtime process contains.
+MARKERS = ("aws-lambda-rie", "awslambdaric")
+
+
+def lambda_processes(sessions: Collection[int]) -> list[str]:
+    """Live RIE and runtime processes (``/proc/*/cmdline``) in the sessions of ``sessions``.
+
+    Each process the harness starts leads a session of its own, and the runtime the RIE starts
+    stays in it, so this finds them even once reparented, and only them (not the processes of
+    another test run on the same machine). Zombies are dead: not counted.
+    """
+    wanted = set(sessions)
+    found: list[str] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text(errors="replace").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if not any(marker in cmdline for marker in MARKERS):
+            continue
+        state, session = fields[0], int(fields[3])
+        if state != "Z" and session in wanted:
+            found.append(f"{entry.name} (session {session}): {cmdline.strip()}")
+    return found
