@@ -3,7 +3,8 @@
 tests/harness/invokers/fixtures/sleeper/template.yaml wires Pre authentication to a handler
 that sleeps 60 s with Timeout 1. Python cannot stop the thread that runs it; the harness answers
 Cognito's timeout error after 1 s and, the thread being a daemon, exits at once instead of
-waiting out the minute (as it did on a ThreadPoolExecutor worker, which the interpreter joins at exit).
+waiting out the minute (as it did on a ThreadPoolExecutor worker, which the interpreter joins
+at exit).
 """
 
 from __future__ import annotations
