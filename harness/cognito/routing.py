@@ -117,7 +117,7 @@ def rule_for(operation: str, trigger: str) -> Rule:
     except KeyError:
         raise UnroutedTriggerError(
             f"no ClientMetadata routing rule for {trigger} during {operation}; "
-            "add one to harness/routing.py with its source"
+            "add one to harness/cognito/routing.py with its source"
         ) from None
 
 

@@ -51,7 +51,9 @@ def test_email_is_compared_case_insensitively(
     tables: Tables, lambda_context: LambdaContext
 ) -> None:
     tables.add_invitation("INVITE-123", "Carol@Example.com")
-    handler(_signup("INVITE-123", email="carol@EXAMPLE.com"), lambda_context)
+    event = handler(_signup("INVITE-123", email="carol@EXAMPLE.com"), lambda_context)
+    assert event["response"]["autoConfirmUser"] is True
+    assert tables.invitation("INVITE-123")["used_by"] == {"S": "carol"}
 
 
 def test_missing_invitation_is_refused(tables: Tables, lambda_context: LambdaContext) -> None:

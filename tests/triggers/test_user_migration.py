@@ -43,7 +43,9 @@ def test_right_password_migrates_confirmed_and_suppressed(
 
 def test_user_names_match_case_insensitively(tables: Tables, lambda_context: LambdaContext) -> None:
     tables.add_legacy_user("bob", PASSWORD)
-    handler(_auth(username="BoB"), lambda_context)
+    response = handler(_auth(username="BoB"), lambda_context)["response"]
+    assert response["finalUserStatus"] == "CONFIRMED"
+    assert response["userAttributes"]["email"] == "bob@example.com"
 
 
 def test_wrong_password_is_refused(tables: Tables, lambda_context: LambdaContext) -> None:
