@@ -18,13 +18,15 @@ setup: $(BIN)/harness
 replay: setup
 	$(BIN)/harness replay events/replays/sample.ps1
 
+# Both cores: pytest-xdist spreads the suite over two workers.
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 sam-check: setup
 	$(BIN)/sam validate --lint --template template.yaml
