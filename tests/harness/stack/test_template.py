@@ -603,6 +603,11 @@ ERROR_CASES = {
         "Resources:\n" + POOL + sam_fn("CustomEmailSender"),
         r"Trigger: CustomEmailSender cannot be set by a SAM Cognito event",
     ),
+    "token_config_through_sam_event": (
+        "Resources:\n" + POOL + sam_fn("PreTokenGenerationConfig"),
+        r"Trigger: PreTokenGenerationConfig cannot be set by a SAM Cognito event.*"
+        r"as \{LambdaArn: !GetAtt Fn\.Arn, LambdaVersion: V1_0\}",
+    ),
     "getatt_unsupported_attribute": (
         "Resources:\n"
         + FUNCTION.format(name="Fn")
