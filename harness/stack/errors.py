@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
-from harness.errors import HarnessInputError
+from harness.errors import HarnessInputError, close_matches
 
 
 class TemplateError(HarnessInputError):
@@ -22,6 +21,10 @@ class TemplateError(HarnessInputError):
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """` (did you mean X?)` for the closest candidate, or `""`."""
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    """` (did you mean X?)` for the closest candidate, or `""`.
+
+    Template messages name logical ids and keys bare, as the template writes them, where
+    :func:`harness.errors.suggest` quotes them.
+    """
+    match = close_matches(name, candidates, n=1)
     return f" (did you mean {match[0]}?)" if match else ""

@@ -10,7 +10,6 @@ The kwargs builders shape CloudFormation values as botocore's model of the API w
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS, TRIGGER_KEYS
+from harness.errors import close_matches
 from harness.stack.errors import TemplateError
 
 if TYPE_CHECKING:
@@ -292,12 +292,10 @@ def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
 
 def unknown_trigger(name: str) -> tuple[str, str]:
     """The problem and the fix when `name` is no LambdaConfig key."""
-    match = difflib.get_close_matches(name, sorted(LAMBDA_CONFIG_KEYS), n=1, cutoff=0.5)
-    folded = {k.lower(): k for k in LAMBDA_CONFIG_KEYS}.get(name.lower())
-    suggestion = folded or (match[0] if match else None)
+    match = close_matches(name, sorted(LAMBDA_CONFIG_KEYS), n=1)
     fix = (
-        f"did you mean {suggestion}?"
-        if suggestion
+        f"did you mean {match[0]}?"
+        if match
         else f"use one of {', '.join(sorted(LAMBDA_CONFIG_KEYS))}"
     )
     return f"{name!r} is not a Cognito LambdaConfig key", fix
