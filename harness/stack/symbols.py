@@ -222,7 +222,15 @@ class SymbolTable:
                 + did_you_mean(logical_id, self.resources),
                 "fix the name",
             )
-        assert self.active is not None, "bind() an evaluator first"
+        if self.active is None:
+            # Only bind() reads Conditions before `active` is known: a Condition that names a
+            # resource, which CloudFormation does not allow either.
+            self.fail(
+                where,
+                f"a Condition cannot refer to resource {logical_id}: conditions are decided "
+                "before any resource exists",
+                "compare parameters, pseudo parameters or mappings only",
+            )
         if logical_id not in self.active:
             condition = self.resources[logical_id]["Condition"]
             self.fail(

@@ -608,6 +608,13 @@ ERROR_CASES = {
         r"Trigger: PreTokenGenerationConfig cannot be set by a SAM Cognito event.*"
         r"as \{LambdaArn: !GetAtt Fn\.Arn, LambdaVersion: V1_0\}",
     ),
+    "condition_refers_to_a_resource": (
+        "Conditions:\n  HasFn: !Equals [!Ref Fn, x]\nResources:\n"
+        + FUNCTION.format(name="Fn")
+        + "    Condition: HasFn\n",
+        r"Conditions\.HasFn: a Condition cannot refer to resource Fn: .*; "
+        r"compare parameters, pseudo parameters or mappings only",
+    ),
     "getatt_unsupported_attribute": (
         "Resources:\n"
         + FUNCTION.format(name="Fn")
