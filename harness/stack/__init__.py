@@ -1,19 +1,23 @@
-"""The user's SAM / CloudFormation template, read into plain specs (see ``template.py``)."""
+"""The user's SAM / CloudFormation template, read into plain specs.
 
-from harness.stack.template import (
-    LAMBDA_CONFIG_KEYS,
-    TRIGGER_KEYS,
+``yaml_loader`` parses it, ``symbols`` (Ref, Fn::GetAtt, parameters) and ``intrinsics`` (one
+handler per intrinsic function) resolve it, ``builder`` extracts the functions, tables, pools
+and clients into the types of ``specs``.
+"""
+
+from harness.cognito.triggers import LAMBDA_CONFIG_KEYS, TRIGGER_KEYS
+from harness.stack.builder import load_stack
+from harness.stack.errors import TemplateError
+from harness.stack.specs import (
     ClientSpec,
-    CloudFormationLoader,
     FunctionSpec,
     PoolSpec,
     Stack,
     TableSpec,
-    TemplateError,
     fill_placeholders,
-    load_stack,
     placeholder,
 )
+from harness.stack.yaml_loader import CloudFormationLoader
 
 __all__ = [
     "LAMBDA_CONFIG_KEYS",

@@ -603,6 +603,18 @@ ERROR_CASES = {
         "Resources:\n" + POOL + sam_fn("CustomEmailSender"),
         r"Trigger: CustomEmailSender cannot be set by a SAM Cognito event",
     ),
+    "token_config_through_sam_event": (
+        "Resources:\n" + POOL + sam_fn("PreTokenGenerationConfig"),
+        r"Trigger: PreTokenGenerationConfig cannot be set by a SAM Cognito event.*"
+        r"as \{LambdaArn: !GetAtt Fn\.Arn, LambdaVersion: V1_0\}",
+    ),
+    "condition_refers_to_a_resource": (
+        "Conditions:\n  HasFn: !Equals [!Ref Fn, x]\nResources:\n"
+        + FUNCTION.format(name="Fn")
+        + "    Condition: HasFn\n",
+        r"Conditions\.HasFn: a Condition cannot refer to resource Fn: .*; "
+        r"compare parameters, pseudo parameters or mappings only",
+    ),
     "getatt_unsupported_attribute": (
         "Resources:\n"
         + FUNCTION.format(name="Fn")

@@ -1,0 +1,428 @@
+"""A `Stack` from a SAM / CloudFormation template: `load_stack()`, the package's entry.
+
+It reads `template.yaml` the way CloudFormation and SAM would deploy it (SAM Globals and
+`Type: Cognito` events included), resolves the intrinsic functions the harness needs and
+returns the specs of the functions, tables, user pools and app clients the active resources
+describe. It needs PyYAML only: no samcli, no AWS account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final, NoReturn
+
+from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS
+from harness.stack.errors import did_you_mean
+from harness.stack.intrinsics import Evaluator, is_intrinsic
+from harness.stack.specs import (
+    CLIENT_TYPE,
+    FUNCTION_TYPES,
+    PLACEHOLDER_RE,
+    POOL_TYPE,
+    SAM_FUNCTION,
+    TABLE_TYPES,
+    ClientSpec,
+    FunctionSpec,
+    PoolSpec,
+    Stack,
+    TableSpec,
+    unknown_trigger,
+)
+from harness.stack.symbols import SymbolTable, plain_str
+from harness.stack.yaml_loader import parse
+
+# A SAM `Type: Cognito` event writes the function ARN as a plain string into LambdaConfig; the
+# keys whose value must be the {LambdaArn, LambdaVersion} object cannot be set that way.
+_NOT_FOR_SAM_EVENTS: Final[frozenset[str]] = frozenset(ARN_OBJECT_KEYS)
+
+
+def _sam_merge(global_value: Any, local_value: Any, path: str) -> Any:
+    """SAM's Globals rule: maps merge by key, lists concatenate (Architectures is replaced),
+    anything else (intrinsics included) is the function's own."""
+    if (
+        isinstance(global_value, dict)
+        and isinstance(local_value, dict)
+        and not is_intrinsic(global_value)
+        and not is_intrinsic(local_value)
+    ):
+        merged = dict(global_value)
+        for key, value in local_value.items():
+            child = f"{path}.{key}" if path else str(key)
+            merged[key] = _sam_merge(global_value[key], value, child) if key in merged else value
+        return merged
+    if isinstance(global_value, list) and isinstance(local_value, list):
+        return local_value if path == "Architectures" else global_value + local_value
+    return local_value
+
+
+class _Builder:
+    """The specs of a template's active resources, resolved by `r`."""
+
+    def __init__(self, r: Evaluator, doc: Mapping[str, Any], *, check_handlers: bool) -> None:
+        self.r = r
+        self.symbols = r.symbols
+        self.doc = doc
+        self.check_handlers = check_handlers
+        self.template_dir = r.symbols.path.parent
+        self.sam_triggers: dict[str, dict[str, str]] = {}  # pool -> trigger -> function
+
+    def active(self, types: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        wanted = set(types)
+        active = self.symbols.active or frozenset()
+        return [
+            (lid, res)
+            for lid, res in self.symbols.resources.items()
+            if res["Type"] in wanted and lid in active
+        ]
+
+    # ---------------------------------------------------------------- functions
+
+    def function_properties(self, logical_id: str, resource: dict[str, Any]) -> dict[str, Any]:
+        props: dict[str, Any] = resource.get("Properties") or {}
+        if resource["Type"] == SAM_FUNCTION:
+            globals_ = ((self.doc.get("Globals") or {}).get("Function")) or {}
+            props = _sam_merge(globals_, props, "")
+        return props
+
+    def function(self, logical_id: str, resource: dict[str, Any]) -> FunctionSpec:
+        r = self.r
+        props = self.function_properties(logical_id, resource)
+        sam = resource["Type"] == SAM_FUNCTION
+        if r.resolve(props.get("PackageType", "Zip"), logical_id) == "Image":
+            self.deployed_only(f"{logical_id}.PackageType", "a container image")
+        code_key = "CodeUri" if sam else "Code"
+        if sam and "InlineCode" in props:
+            self.deployed_only(f"{logical_id}.InlineCode", "inline code")
+        raw_code = props.get(code_key)
+        if raw_code is None:
+            r.fail(f"{logical_id}.{code_key}", "missing", f"set {code_key} to the code's directory")
+        code = r.resolve(raw_code, f"{logical_id}.{code_key}")
+        if not isinstance(code, str) or code.startswith("s3://"):
+            self.deployed_only(f"{logical_id}.{code_key}", f"code in S3 ({code!r})")
+        code_uri = (self.template_dir / code).resolve()
+        if not code_uri.is_dir():
+            r.fail(
+                f"{logical_id}.{code_key}",
+                f"{code!r} is not a directory (looked for {code_uri})",
+                "point it at the directory holding the handler module, relative to the template",
+            )
+        for key in ("Handler", "Runtime"):
+            if props.get(key) is None:
+                r.fail(f"{logical_id}.{key}", "missing", f"set {key} (or Globals.Function.{key})")
+        handler = r.resolve_str(props["Handler"], f"{logical_id}.Handler")
+        runtime = r.resolve_str(props["Runtime"], f"{logical_id}.Runtime")
+        if self.check_handlers:
+            self.check_handler(logical_id, handler, runtime, code_uri)
+        timeout = float(r.resolve_str(props.get("Timeout", 3), f"{logical_id}.Timeout"))
+        memory = int(r.resolve_str(props.get("MemorySize", 128), f"{logical_id}.MemorySize"))
+        architectures = r.resolve(
+            props.get("Architectures", ["x86_64"]), f"{logical_id}.Architectures"
+        )
+        where = f"{logical_id}.Environment.Variables"
+        variables = r.resolve(((props.get("Environment") or {}).get("Variables")) or {}, where)
+        if not isinstance(variables, dict):
+            r.fail(where, f"expected a mapping, got {variables!r}", "fix Environment.Variables")
+        environment = {k: r.resolve_str(v, f"{where}.{k}") for k, v in variables.items()}
+        return FunctionSpec(
+            logical_id=logical_id,
+            code_uri=code_uri,
+            handler=handler,
+            runtime=runtime,
+            timeout=timeout,
+            memory_size=memory,
+            environment=environment,
+            architectures=tuple(map(str, architectures)),
+            function_name=self.symbols.physical_name(logical_id, "FunctionName"),
+            arn=self.symbols.function_arn(logical_id, logical_id),
+        )
+
+    def deployed_only(self, where: str, what: str) -> NoReturn:
+        self.r.fail(
+            where,
+            f"{what}: deployed-only code the harness cannot run in-process",
+            "give a local directory (CodeUri / Code), or use --invoke lambda",
+        )
+
+    def check_handler(self, logical_id: str, handler: str, runtime: str, code_uri: Path) -> None:
+        if not runtime.startswith("python"):
+            return
+        module, _, function = handler.rpartition(".")
+        if not module or not function:
+            self.r.fail(
+                f"{logical_id}.Handler",
+                f"{handler!r} is not <module>.<function>",
+                "write it like pre_signup.handler",
+            )
+        relative = module.replace(".", "/")
+        if (
+            not (code_uri / f"{relative}.py").is_file()
+            and not (code_uri / relative / "__init__.py").is_file()
+        ):
+            self.r.fail(
+                f"{logical_id}.Handler",
+                f"handler {handler!r}: module {module!r} not found, no {relative}.py in {code_uri}",
+                "create the module or fix Handler / CodeUri",
+            )
+
+    # ---------------------------------------------------------------- SAM Cognito events
+
+    def collect_sam_events(self) -> None:
+        r = self.r
+        for logical_id, resource in self.active([SAM_FUNCTION]):
+            events = (resource.get("Properties") or {}).get("Events") or {}
+            for event_id, event in events.items():
+                if not isinstance(event, dict) or event.get("Type") != "Cognito":
+                    continue
+                where = f"{logical_id}.Events.{event_id}"
+                props = event.get("Properties") or {}
+                pool_ref = props.get("UserPool")
+                pool_id = pool_ref.get("Ref") if isinstance(pool_ref, dict) else None
+                if not isinstance(pool_id, str):
+                    r.fail(
+                        f"{where}.Properties.UserPool",
+                        f"{pool_ref!r} is not a Ref to a user pool",
+                        "SAM Cognito events need UserPool: !Ref <a pool in this template>",
+                    )
+                pool = self.symbols.resources.get(pool_id)
+                if pool is None or pool["Type"] != POOL_TYPE:
+                    r.fail(
+                        f"{where}.Properties.UserPool",
+                        f"function {logical_id} is wired to user pool {pool_id!r}, which is not an "
+                        "AWS::Cognito::UserPool of this template"
+                        + did_you_mean(pool_id, self.symbols.resources),
+                        "SAM requires the pool in the same template: add it, or configure "
+                        "LambdaConfig on the pool where it is defined",
+                    )
+                self.symbols.require_active(pool_id, f"{where}.Properties.UserPool")
+                triggers = props.get("Trigger")
+                for trigger in triggers if isinstance(triggers, list) else [triggers]:
+                    self.add_sam_trigger(
+                        pool_id, trigger, logical_id, f"{where}.Properties.Trigger"
+                    )
+
+    def add_sam_trigger(self, pool_id: str, trigger: Any, function_id: str, where: str) -> None:
+        r = self.r
+        if not isinstance(trigger, str) or trigger not in LAMBDA_CONFIG_KEYS:
+            r.fail(where, *unknown_trigger(str(trigger)))
+        if trigger == "KMSKeyID" or trigger in _NOT_FOR_SAM_EVENTS:
+            r.fail(
+                where,
+                f"{trigger} cannot be set by a SAM Cognito event (SAM writes a plain ARN)",
+                f"set {pool_id}.LambdaConfig.{trigger} on the pool instead"
+                + (
+                    " as {LambdaArn: !GetAtt Fn.Arn, LambdaVersion: V1_0}"
+                    if trigger != "KMSKeyID"
+                    else ""
+                ),
+            )
+        wired = self.sam_triggers.setdefault(pool_id, {})
+        if trigger in wired:
+            r.fail(
+                where,
+                f"Cognito trigger {trigger} of {pool_id} is defined twice "
+                f"({wired[trigger]}, {function_id})",
+                "keep one",
+            )
+        wired[trigger] = function_id
+
+    # ---------------------------------------------------------------- pools
+
+    def pool(
+        self, logical_id: str, resource: dict[str, Any], functions: Mapping[str, FunctionSpec]
+    ) -> PoolSpec:
+        r = self.r
+        props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
+        where = f"{logical_id}.LambdaConfig"
+        lambda_config = props.get("LambdaConfig") or {}
+        if not isinstance(lambda_config, dict):
+            r.fail(where, f"expected a mapping, got {lambda_config!r}", "fix LambdaConfig")
+        by_name = {spec.function_name: lid for lid, spec in functions.items()}
+        triggers: dict[str, str] = {}
+        external: dict[str, str] = {}
+        config: dict[str, Any] = {}
+        for key, value in lambda_config.items():
+            if key not in LAMBDA_CONFIG_KEYS:
+                r.fail(f"{where}.{key}", *unknown_trigger(key))
+            if key == "KMSKeyID":
+                config[key] = value
+                continue
+            trigger = ARN_OBJECT_KEYS.get(key, key)
+            if key in ARN_OBJECT_KEYS:
+                if not isinstance(value, dict) or "LambdaArn" not in value:
+                    r.fail(
+                        f"{where}.{key}",
+                        f"expected {{LambdaArn, LambdaVersion}}, got {value!r}",
+                        "write it as {LambdaArn: !GetAtt Fn.Arn, LambdaVersion: ...}",
+                    )
+                arn = r.resolve_str(value["LambdaArn"], f"{where}.{key}.LambdaArn")
+            else:
+                arn = r.resolve_str(value, f"{where}.{key}")
+            function_id = by_name.get(_function_name_of(arn))
+            if function_id is not None:
+                arn = functions[function_id].arn  # a Ref gives a name; Cognito holds an ARN
+            if key in ARN_OBJECT_KEYS:
+                config[key] = {**value, "LambdaArn": arn}
+            else:
+                config[key] = arn
+            previous = triggers.get(trigger) or external.get(trigger)
+            if previous is not None and previous not in (function_id, arn):
+                r.fail(
+                    f"{where}.{key}",
+                    f"{trigger} is set twice, to different functions "
+                    f"({previous} and {function_id or arn})",
+                    "keep PreTokenGenerationConfig only",
+                )
+            if function_id is not None:
+                triggers[trigger] = function_id
+            else:
+                external[trigger] = arn
+        for trigger, function_id in self.sam_triggers.get(logical_id, {}).items():
+            if trigger in triggers or trigger in external:
+                r.fail(
+                    f"{where}.{trigger}",
+                    f"{trigger} is set in LambdaConfig and by a Cognito event of {function_id}",
+                    "keep one of them",
+                )
+            config[trigger] = functions[function_id].arn
+            triggers[trigger] = function_id
+        if config:
+            props["LambdaConfig"] = config
+        version = (config.get("PreTokenGenerationConfig") or {}).get("LambdaVersion", "V1_0")
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = props.get(key) or []
+            return tuple(map(str, value)) if isinstance(value, list) else (str(value),)
+
+        return PoolSpec(
+            logical_id=logical_id,
+            name=self.symbols.physical_name(logical_id, "UserPoolName"),
+            triggers=triggers,
+            pre_token_generation_version=str(version),
+            username_attributes=strings("UsernameAttributes"),
+            alias_attributes=strings("AliasAttributes"),
+            auto_verified_attributes=strings("AutoVerifiedAttributes"),
+            mfa_configuration=str(props.get("MfaConfiguration", "OFF")),
+            properties=props,
+            external_triggers=external,
+            enabled_mfas=strings("EnabledMfas"),
+        )
+
+    # ---------------------------------------------------------------- clients
+
+    def client(
+        self, logical_id: str, resource: dict[str, Any], pools: Mapping[str, PoolSpec]
+    ) -> ClientSpec:
+        r = self.r
+        props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
+        pool_value = props.get("UserPoolId")
+        match = PLACEHOLDER_RE.fullmatch(pool_value) if isinstance(pool_value, str) else None
+        if match is None or match[1] not in pools:
+            r.fail(
+                f"{logical_id}.UserPoolId",
+                f"{pool_value!r} is not a user pool of this template",
+                "use UserPoolId: !Ref <the AWS::Cognito::UserPool in this template>",
+            )
+        flows = props.get("ExplicitAuthFlows") or []
+        return ClientSpec(
+            logical_id=logical_id,
+            name=self.symbols.client_name(logical_id),
+            pool_logical_id=match[1],
+            explicit_auth_flows=tuple(map(str, flows)),
+            prevent_user_existence_errors=props.get("PreventUserExistenceErrors") == "ENABLED",
+            generate_secret=plain_str(props.get("GenerateSecret", False)) == "true",
+            properties=props,
+        )
+
+    # ---------------------------------------------------------------- tables
+
+    def table(self, logical_id: str, resource: dict[str, Any]) -> TableSpec:
+        r = self.r
+        props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
+        if resource["Type"] == "AWS::Serverless::SimpleTable":
+            props = _simple_table_properties(props)
+        for key in ("KeySchema", "AttributeDefinitions"):
+            if not isinstance(props.get(key), list):
+                r.fail(f"{logical_id}.{key}", "missing", f"declare the table's {key}")
+        props.pop("TableName", None)
+        return TableSpec(
+            logical_id=logical_id,
+            table_name=self.symbols.physical_name(logical_id, "TableName"),
+            key_schema=props["KeySchema"],
+            attribute_definitions=props["AttributeDefinitions"],
+            global_secondary_indexes=props.get("GlobalSecondaryIndexes") or [],
+            properties=props,
+        )
+
+
+def _simple_table_properties(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The AWS::DynamoDB::Table properties SAM generates for an AWS::Serverless::SimpleTable."""
+    key = props.get("PrimaryKey") or {"Name": "id", "Type": "String"}
+    kind = {"String": "S", "Number": "N", "Binary": "B"}.get(key.get("Type", "String"), "S")
+    table: dict[str, Any] = {
+        "AttributeDefinitions": [{"AttributeName": key["Name"], "AttributeType": kind}],
+        "KeySchema": [{"AttributeName": key["Name"], "KeyType": "HASH"}],
+    }
+    if "ProvisionedThroughput" in props:
+        table["BillingMode"] = "PROVISIONED"
+        table["ProvisionedThroughput"] = props["ProvisionedThroughput"]
+    else:
+        table["BillingMode"] = "PAY_PER_REQUEST"
+    if "SSESpecification" in props:
+        table["SSESpecification"] = props["SSESpecification"]
+    if "Tags" in props:
+        table["Tags"] = [{"Key": k, "Value": v} for k, v in props["Tags"].items()]
+    return table
+
+
+def _function_name_of(arn_or_name: str) -> str:
+    """`my-fn` for `arn:aws:lambda:r:a:function:my-fn[:qualifier]`, else the input."""
+    parts = arn_or_name.split(":")
+    if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "lambda" and parts[5] == "function":
+        return parts[6]
+    return arn_or_name
+
+
+def load_stack(
+    path: Path | str,
+    *,
+    stack_name: str = "harness",
+    region: str = "us-east-1",
+    account_id: str = "123456789012",
+    parameter_overrides: Mapping[str, str] | None = None,
+    check_handlers: bool = True,
+) -> Stack:
+    """Read a SAM template into a `Stack`; raise `TemplateError` on anything unusable.
+
+    `check_handlers=False` skips checking that each Python handler module exists under CodeUri.
+    """
+    path = Path(path).absolute()
+    doc = parse(path)
+    symbols = SymbolTable(
+        path,
+        doc,
+        stack_name=stack_name,
+        region=region,
+        account_id=account_id,
+        overrides=dict(parameter_overrides or {}),
+    )
+    evaluator = Evaluator(
+        symbols, mappings=doc.get("Mappings") or {}, conditions=doc.get("Conditions") or {}
+    )
+    builder = _Builder(evaluator, doc, check_handlers=check_handlers)
+    builder.collect_sam_events()
+    functions = {lid: builder.function(lid, res) for lid, res in builder.active(FUNCTION_TYPES)}
+    tables = {lid: builder.table(lid, res) for lid, res in builder.active(TABLE_TYPES)}
+    pools = {lid: builder.pool(lid, res, functions) for lid, res in builder.active([POOL_TYPE])}
+    clients = {lid: builder.client(lid, res, pools) for lid, res in builder.active([CLIENT_TYPE])}
+    return Stack(
+        path=path,
+        stack_name=stack_name,
+        region=region,
+        account_id=account_id,
+        functions=functions,
+        tables=tables,
+        pools=pools,
+        clients=clients,
+        parameters=symbols.parameter_strings(),
+    )

@@ -1,0 +1,357 @@
+"""The plain types a template is read into, and the API calls that create each resource.
+
+Values that exist only once a resource is created are placeholders of the form
+`${<LogicalId>:<Attribute>}`: `Ref UserPool` resolves to `"${UserPool:Id}"`, `Ref UserPoolClient`
+to `"${UserPoolClient:ClientId}"`. The harness fills them with `fill_placeholders()` once moto has
+created the resource.
+
+The kwargs builders shape CloudFormation values as botocore's model of the API wants them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS, TRIGGER_KEYS
+from harness.errors import close_matches
+from harness.stack.errors import TemplateError
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+# The resource types the harness models.
+TABLE_TYPES: Final = frozenset({"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"})
+SAM_FUNCTION: Final = "AWS::Serverless::Function"
+LAMBDA_FUNCTION: Final = "AWS::Lambda::Function"
+FUNCTION_TYPES: Final = frozenset({SAM_FUNCTION, LAMBDA_FUNCTION})
+POOL_TYPE: Final = "AWS::Cognito::UserPool"
+CLIENT_TYPE: Final = "AWS::Cognito::UserPoolClient"
+
+# CloudFormation UserPool properties that CreateUserPool does not take. Everything else is passed
+# to CreateUserPool under the same name; botocore's model drops what it does not know.
+POOL_PROPERTIES_NOT_IN_CREATE_USER_POOL: Final[Mapping[str, str]] = {
+    "UserPoolName": "becomes PoolName",
+    "EnabledMfas": "set with SetUserPoolMfaConfig: see PoolSpec.set_user_pool_mfa_config_kwargs()",
+    "EmailAuthenticationMessage": "part of SetUserPoolMfaConfig's EmailMfaConfiguration",
+    "EmailAuthenticationSubject": "part of SetUserPoolMfaConfig's EmailMfaConfiguration",
+    "WebAuthnRelyingPartyID": "part of SetUserPoolMfaConfig's WebAuthnConfiguration",
+    "WebAuthnUserVerification": "part of SetUserPoolMfaConfig's WebAuthnConfiguration",
+}
+# DynamoDB Table properties set by other API calls than CreateTable, or meaningless in moto.
+TABLE_PROPERTIES_NOT_IN_CREATE_TABLE: Final[Mapping[str, str]] = {
+    "PointInTimeRecoverySpecification": "UpdateContinuousBackups",
+    "TimeToLiveSpecification": "UpdateTimeToLive (moto never expires items)",
+    "ContributorInsightsSpecification": "UpdateContributorInsights",
+    "KinesisStreamSpecification": "EnableKinesisStreamingDestination",
+    "ImportSourceSpecification": "ImportTable",
+    "ResourcePolicy": "PutResourcePolicy (no IAM in the harness)",
+}
+
+# --------------------------------------------------------------------------- placeholders
+
+PLACEHOLDER_RE: Final = re.compile(r"\$\{([A-Za-z0-9]+):([A-Za-z0-9.]+)\}")
+
+
+def placeholder(logical_id: str, attribute: str) -> str:
+    """The stand-in for a value known only once the resource exists, e.g. `${UserPool:Id}`."""
+    return "${" + logical_id + ":" + attribute + "}"
+
+
+def fill_placeholders(value: Any, values: Mapping[str, str]) -> Any:
+    """Replace `${LogicalId:Attribute}` placeholders in strings, lists and dicts.
+
+    `values` is keyed `"LogicalId:Attribute"`, e.g. `{"UserPool:Id": "us-east-1_AbC"}`;
+    placeholders without a value stay as they are.
+    """
+    if isinstance(value, str):
+        return PLACEHOLDER_RE.sub(lambda m: values.get(f"{m[1]}:{m[2]}", m[0]), value)
+    if isinstance(value, list):
+        return [fill_placeholders(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: fill_placeholders(v, values) for k, v in value.items()}
+    return value
+
+
+# --------------------------------------------------------------------------- specs
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A Lambda function as deployed: where its code is and how it is configured."""
+
+    logical_id: str
+    code_uri: Path
+    handler: str
+    runtime: str
+    timeout: float
+    memory_size: int
+    environment: dict[str, str]
+    architectures: tuple[str, ...]
+    function_name: str
+    arn: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A DynamoDB table, resolved, ready for `create_table(**spec.create_table_kwargs())`."""
+
+    logical_id: str
+    table_name: str
+    key_schema: list[dict[str, str]]
+    attribute_definitions: list[dict[str, str]]
+    global_secondary_indexes: list[dict[str, Any]]
+    properties: dict[str, Any]
+
+    def create_table_kwargs(self) -> dict[str, Any]:
+        """boto3 `dynamodb.create_table` kwargs; see TABLE_PROPERTIES_NOT_IN_CREATE_TABLE."""
+        props = self.properties
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeySchema": self.key_schema,
+            "AttributeDefinitions": self.attribute_definitions,
+        }
+        billing = props.get("BillingMode", "PROVISIONED")
+        kwargs["BillingMode"] = billing
+        if billing == "PROVISIONED":
+            kwargs["ProvisionedThroughput"] = props.get(
+                "ProvisionedThroughput", {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+            )
+        if self.global_secondary_indexes:
+            kwargs["GlobalSecondaryIndexes"] = [
+                {k: v for k, v in gsi.items() if k != "ContributorInsightsSpecification"}
+                for gsi in self.global_secondary_indexes
+            ]
+        if "LocalSecondaryIndexes" in props:
+            kwargs["LocalSecondaryIndexes"] = props["LocalSecondaryIndexes"]
+        if "StreamSpecification" in props:
+            kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+        sse = props.get("SSESpecification")
+        if sse:
+            kwargs["SSESpecification"] = {
+                {"SSEEnabled": "Enabled"}.get(k, k): v for k, v in sse.items()
+            }
+        for key in ("TableClass", "DeletionProtectionEnabled", "Tags", "OnDemandThroughput"):
+            if key in props:
+                kwargs[key] = props[key]
+        return _coerce_to_api("dynamodb", "CreateTable", kwargs)
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """A user pool: its trigger wiring and its resolved CloudFormation properties.
+
+    `triggers` maps a trigger (a LambdaConfig key; PreTokenGenerationConfig counts as
+    PreTokenGeneration) to the logical id of the function in this template. Triggers that point
+    at a function outside the template are in `external_triggers`, as ARNs.
+    """
+
+    logical_id: str
+    name: str
+    triggers: dict[str, str]
+    pre_token_generation_version: str
+    username_attributes: tuple[str, ...]
+    alias_attributes: tuple[str, ...]
+    auto_verified_attributes: tuple[str, ...]
+    mfa_configuration: str
+    properties: dict[str, Any]
+    external_triggers: dict[str, str] = field(default_factory=dict)
+    enabled_mfas: tuple[str, ...] = ()
+
+    def create_user_pool_kwargs(self) -> dict[str, Any]:
+        """boto3 `cognito-idp.create_user_pool` kwargs.
+
+        LambdaConfig holds `arn:aws:lambda:<region>:<account>:function:<function_name>` ARNs.
+        Properties in POOL_PROPERTIES_NOT_IN_CREATE_USER_POOL are left out; DeletionProtection
+        and UserPoolTier are kept (moto 5.2.5 accepts and stores them).
+        """
+        kwargs: dict[str, Any] = {"PoolName": self.name}
+        for key, value in self.properties.items():
+            if key not in POOL_PROPERTIES_NOT_IN_CREATE_USER_POOL:
+                kwargs[key] = value
+        return _coerce_to_api("cognito-idp", "CreateUserPool", kwargs)
+
+    def set_user_pool_mfa_config_kwargs(self, user_pool_id: str) -> dict[str, Any] | None:
+        """boto3 `set_user_pool_mfa_config` kwargs for EnabledMfas; None when MFA is OFF."""
+        if self.mfa_configuration == "OFF":
+            return None
+        props = self.properties
+        enabled = set(self.enabled_mfas)
+        if not enabled and "SmsConfiguration" in props:
+            enabled.add("SMS_MFA")  # CloudFormation's behaviour without EnabledMfas [A]
+        kwargs: dict[str, Any] = {
+            "UserPoolId": user_pool_id,
+            "MfaConfiguration": self.mfa_configuration,
+        }
+        if "SOFTWARE_TOKEN_MFA" in enabled:
+            kwargs["SoftwareTokenMfaConfiguration"] = {"Enabled": True}
+        if "SMS_MFA" in enabled:
+            kwargs["SmsMfaConfiguration"] = _drop_none(
+                {
+                    "SmsAuthenticationMessage": props.get("SmsAuthenticationMessage"),
+                    "SmsConfiguration": props.get("SmsConfiguration"),
+                }
+            )
+        if "EMAIL_OTP" in enabled:
+            kwargs["EmailMfaConfiguration"] = _drop_none(
+                {
+                    "Message": props.get("EmailAuthenticationMessage"),
+                    "Subject": props.get("EmailAuthenticationSubject"),
+                }
+            )
+        return _coerce_to_api("cognito-idp", "SetUserPoolMfaConfig", kwargs)
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """A user-pool app client and the pool (logical id) it belongs to."""
+
+    logical_id: str
+    name: str
+    pool_logical_id: str
+    explicit_auth_flows: tuple[str, ...]
+    prevent_user_existence_errors: bool
+    generate_secret: bool
+    properties: dict[str, Any]
+
+    def create_user_pool_client_kwargs(self, user_pool_id: str) -> dict[str, Any]:
+        """boto3 `cognito-idp.create_user_pool_client` kwargs for the pool moto created."""
+        kwargs: dict[str, Any] = {"ClientName": self.name, "UserPoolId": user_pool_id}
+        for key, value in self.properties.items():
+            if key not in ("ClientName", "UserPoolId"):
+                kwargs[key] = value
+        return _coerce_to_api("cognito-idp", "CreateUserPoolClient", kwargs)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """What `load_stack()` read from a template."""
+
+    path: Path
+    stack_name: str
+    region: str
+    account_id: str
+    functions: dict[str, FunctionSpec]
+    tables: dict[str, TableSpec]
+    pools: dict[str, PoolSpec]
+    clients: dict[str, ClientSpec]
+    parameters: dict[str, str]
+
+    def function_for_trigger(self, pool_logical_id: str, trigger: str) -> FunctionSpec | None:
+        """The function wired to `trigger` on the pool, or None when no function of this
+        template is (the trigger is not configured, or it is in `pool.external_triggers`)."""
+        pool = self.pools.get(pool_logical_id)
+        if pool is None:
+            raise TemplateError(
+                self.path,
+                pool_logical_id,
+                "no AWS::Cognito::UserPool of that logical id",
+                f"use one of: {', '.join(self.pools) or '(none)'}",
+            )
+        trigger = ARN_OBJECT_KEYS.get(trigger, trigger)
+        if trigger not in TRIGGER_KEYS:
+            problem, fix = (
+                (f"{trigger} is not a trigger", f"use one of {', '.join(TRIGGER_KEYS)}")
+                if trigger in LAMBDA_CONFIG_KEYS
+                else unknown_trigger(trigger)
+            )
+            raise TemplateError(self.path, f"{pool_logical_id}.LambdaConfig", problem, fix)
+        logical_id = pool.triggers.get(trigger)
+        return None if logical_id is None else self.functions[logical_id]
+
+    @property
+    def default_pool(self) -> PoolSpec:
+        """The template's only user pool."""
+        return _single(self.path, self.pools, POOL_TYPE)
+
+    @property
+    def default_client(self) -> ClientSpec:
+        """The template's only app client."""
+        return _single(self.path, self.clients, CLIENT_TYPE)
+
+
+_T = TypeVar("_T")
+
+
+def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
+    if len(specs) == 1:
+        return next(iter(specs.values()))
+    if not specs:
+        raise TemplateError(path, "Resources", f"no {type_name}", f"add a {type_name} resource")
+    raise TemplateError(
+        path,
+        "Resources",
+        f"{len(specs)} resources of type {type_name} ({', '.join(specs)})",
+        "name the one you mean by its logical id",
+    )
+
+
+def unknown_trigger(name: str) -> tuple[str, str]:
+    """The problem and the fix when `name` is no LambdaConfig key."""
+    match = close_matches(name, sorted(LAMBDA_CONFIG_KEYS), n=1)
+    fix = (
+        f"did you mean {match[0]}?"
+        if match
+        else f"use one of {', '.join(sorted(LAMBDA_CONFIG_KEYS))}"
+    )
+    return f"{name!r} is not a Cognito LambdaConfig key", fix
+
+
+# --------------------------------------------------------------------------- API coercion
+
+
+@cache
+def _input_shape(service: str, operation: str) -> Shape:
+    # botocore comes with boto3; loading its model costs ~0.2 s once, and only kwargs builders
+    # use it: load_stack() stays fast.
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    shape = model.operation_model(operation).input_shape
+    assert shape is not None
+    return shape
+
+
+def _coerce_to_api(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Shape CloudFormation values as the API wants them.
+
+    CloudFormation accepts `MinLength: 1` for a string and `"true"` (from a Parameter) for a
+    boolean; botocore does not. Members the API does not have are left out.
+    """
+    result = _coerce(params, _input_shape(service, operation))
+    assert isinstance(result, dict)
+    return result
+
+
+def _coerce(value: Any, shape: Shape) -> Any:
+    from botocore.model import ListShape, MapShape, StructureShape
+
+    kind = shape.type_name
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        members = shape.members
+        return {k: _coerce(v, members[k]) for k, v in value.items() if k in members}
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_coerce(v, shape.member) for v in value]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {str(k): _coerce(v, shape.value) for k, v in value.items()}
+    if (
+        kind in ("integer", "long")
+        and isinstance(value, str)
+        and value.strip().lstrip("-").isdigit()
+    ):
+        return int(value)
+    if kind == "boolean" and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if kind == "string" and isinstance(value, bool):
+        return "true" if value else "false"
+    if kind == "string" and isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}

@@ -1,0 +1,118 @@
+"""CloudFormation YAML: short-form tags read as their long form, parsed once per file version."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from harness.stack.errors import TemplateError
+
+
+class CloudFormationLoader(yaml.SafeLoader):
+    """A SafeLoader that reads CloudFormation short-form tags as their long form.
+
+    `!Ref X` becomes `{"Ref": "X"}`, `!GetAtt A.B` becomes `{"Fn::GetAtt": ["A", "B"]}`, and so on.
+    Duplicate mapping keys are an error, as in CloudFormation.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":str"):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"found duplicate key {key_node.value!r}",
+                        key_node.start_mark,
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _intrinsic_constructor(name: str) -> Callable[[CloudFormationLoader, yaml.Node], Any]:
+    def construct(loader: CloudFormationLoader, node: yaml.Node) -> dict[str, Any]:
+        value: Any
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+            if name == "Fn::GetAtt":
+                value = value.split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        elif isinstance(node, yaml.MappingNode):
+            value = loader.construct_mapping(node, deep=True)
+        else:  # pragma: no cover - PyYAML has no other node kinds
+            raise yaml.constructor.ConstructorError(None, None, f"bad !{name}", node.start_mark)
+        return {name: value}
+
+    return construct
+
+
+_SHORT_TAGS: Final[Mapping[str, str]] = {
+    "Ref": "Ref",
+    "Condition": "Condition",
+    **{
+        short: f"Fn::{short}"
+        for short in [
+            "GetAtt",
+            "Sub",
+            "Join",
+            "Select",
+            "Split",
+            "If",
+            "Equals",
+            "Not",
+            "And",
+            "Or",
+            "FindInMap",
+            "Base64",
+            "ImportValue",
+            "GetAZs",
+            "Cidr",
+            "Transform",
+        ]
+    },
+}
+for _short, _long in _SHORT_TAGS.items():
+    CloudFormationLoader.add_constructor(f"!{_short}", _intrinsic_constructor(_long))
+
+_YAML_CACHE: dict[Path, tuple[int, int, dict[str, Any]]] = {}
+_YAML_CACHE_LOCK: Final = threading.Lock()
+
+
+def parse(path: Path) -> dict[str, Any]:
+    """The parsed template, cached by path, mtime and size. Callers must not mutate it."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise TemplateError(
+            path, "", "template file not found", "pass the path of your SAM template.yaml"
+        ) from None
+    with _YAML_CACHE_LOCK:
+        cached = _YAML_CACHE.get(path)
+    if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    try:
+        # A SafeLoader subclass: it only adds constructors for the CloudFormation tags.
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=CloudFormationLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        raise TemplateError(path, where, f"invalid YAML: {problem}", "fix the YAML there") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise TemplateError(path, "", f"invalid YAML: {exc}", "fix the YAML") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("Resources"), dict):
+        raise TemplateError(
+            path,
+            "Resources",
+            "missing or not a mapping",
+            "a SAM template needs a Resources section with your functions and user pool",
+        )
+    with _YAML_CACHE_LOCK:
+        _YAML_CACHE[path] = (stat.st_mtime_ns, stat.st_size, doc)
+    return doc
