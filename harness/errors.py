@@ -30,7 +30,10 @@ def suggest(name: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str
     return f" (did you mean '{folded[close[0]]}'?)" if close else ""
 
 
-def close_matches(name: str, candidates: Iterable[str], *, n: int = 3) -> list[str]:
+def close_matches(
+    name: str, candidates: Iterable[str], *, n: int = 3, cutoff: float = 0.6
+) -> list[str]:
     """Up to ``n`` candidates close to ``name``, compared case-insensitively."""
     folded = {option.casefold(): option for option in candidates}
-    return [folded[m] for m in difflib.get_close_matches(name.casefold(), folded, n=n, cutoff=0.6)]
+    matches = difflib.get_close_matches(name.casefold(), folded, n=n, cutoff=cutoff)
+    return [folded[m] for m in matches]

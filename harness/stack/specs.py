@@ -292,7 +292,8 @@ def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
 
 def unknown_trigger(name: str) -> tuple[str, str]:
     """The problem and the fix when `name` is no LambdaConfig key."""
-    match = close_matches(name, sorted(LAMBDA_CONFIG_KEYS), n=1)
+    # A looser cutoff than names elsewhere: short prefixes (PreAuth, KMS) still get a guess.
+    match = close_matches(name, sorted(LAMBDA_CONFIG_KEYS), n=1, cutoff=0.5)
     fix = (
         f"did you mean {match[0]}?"
         if match
