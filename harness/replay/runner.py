@@ -1,8 +1,11 @@
-"""Run a loaded replay through the emulator and check its expectations.
+"""Run a loaded replay and check its expectations: ONE loop over a :class:`Backend`.
 
-The runner seeds the pool from the replay's setup, sends each call to the emulator in order
-(substituting ``${previous:...}`` references from the previous response), and compares what
-happened with the call's :class:`~harness.replay.model.Expectation`.
+A backend is where the calls go: the emulator (:class:`EmulatorBackend`, :func:`run_replay`) or
+the deployed pool (:class:`harness.replay.live.LivePool`, :func:`harness.replay.live.run_live`).
+:func:`replay_calls` seeds the backend from the replay's setup, sends each call in order
+(substituting ``${previous:...}`` references from the previous response), lets the backend
+finish the results (the live pool reads what the triggers logged), and only then compares
+each call's record with its :class:`~harness.replay.model.Expectation`.
 
 For USER_SRP_AUTH it can act as the SDK: when a replayed call gives ``PASSWORD`` instead of
 ``SRP_A`` (a recorded SRP_A belongs to a session that is gone), the runner computes SRP_A, and
@@ -13,24 +16,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, Protocol
 
 from harness.cognito import srp
 from harness.emulator import Emulator
 from harness.invokers import Invoker
 from harness.replay.expect import check
-from harness.replay.model import PREVIOUS_PREFIX, Replay, ReplayError
-from harness.results import CallResult, ReplayResult
+from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError
+from harness.results import CallRecord, CallResult, ReplayResult
 from harness.settings import Settings
 from harness.stack import Stack
+
+__all__ = [
+    "Backend",
+    "EmulatorBackend",
+    "Progress",
+    "act_as_sdk",
+    "replay_calls",
+    "run_replay",
+    "seed",
+    "substitute_previous",
+]
+
+#: Called after each call is sent, with its number, the number of calls and its result (its
+#: expectations not checked yet: a live replay observes the triggers after the last call).
+Progress = Callable[[int, int, CallResult], None]
 
 _PREVIOUS = re.compile(re.escape(PREVIOUS_PREFIX) + r"([A-Za-z0-9_.]+)\}")
 
 
 def substitute_previous(value: Any, previous: Mapping[str, Any] | None, source: str) -> Any:
     """``value`` with every ``${previous:<path>}`` replaced from ``previous`` (the previous call's
-    response); raises :class:`ReplayError` at ``source`` when the path has no value. Shared by
-    the emulated runner and the live one (:mod:`harness.replay.live`)."""
+    response); raises :class:`ReplayError` at ``source`` when the path has no value."""
     if isinstance(value, str) and PREVIOUS_PREFIX in value:
 
         def lookup(match: re.Match[str]) -> str:
@@ -84,6 +102,72 @@ def seed(emu: Emulator, replay: Replay) -> None:
         raise ReplayError("setup", str(error.args[0])) from None
 
 
+class Backend(Protocol):
+    """Where a replay's calls go."""
+
+    @property
+    def user_pool_id(self) -> str:
+        """The pool the calls reach (SRP is computed against it)."""
+        ...
+
+    def seed(self, replay: Replay) -> None:
+        """Put the replay's setup into the pool and tables."""
+        ...
+
+    def send(self, call: ApiCall, params: dict[str, Any]) -> CallRecord:
+        """Make ``call`` with ``params`` (references filled in); Cognito errors are outcomes."""
+        ...
+
+    def finish(self, results: list[CallResult]) -> list[CallResult]:
+        """The results as the report shows them, once every call is sent (new objects where
+        something was added: ``results`` stay as sent)."""
+        ...
+
+
+class EmulatorBackend:
+    """The emulator as a :class:`Backend`: its records are complete when the call returns."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+
+    @property
+    def user_pool_id(self) -> str:
+        return self.emulator.user_pool_id
+
+    def seed(self, replay: Replay) -> None:
+        seed(self.emulator, replay)
+
+    def send(self, call: ApiCall, params: dict[str, Any]) -> CallRecord:
+        return self.emulator.call(call.operation, params, source=call.source)
+
+    def finish(self, results: list[CallResult]) -> list[CallResult]:
+        return results
+
+
+def replay_calls(
+    backend: Backend, replay: Replay, progress: Progress | None = None
+) -> list[CallResult]:
+    """Seed ``backend``, send every call of ``replay`` in order, and check the finished results
+    against the calls' expectations."""
+    backend.seed(replay)
+    sent: list[CallResult] = []
+    previous: Mapping[str, Any] | None = None
+    sdk: srp.Client | None = None
+    for number, call in enumerate(replay.calls, 1):
+        params = substitute_previous(call.params, previous, call.source)
+        params, sdk = act_as_sdk(backend.user_pool_id, call.operation, params, sdk, previous)
+        record = backend.send(call, params)
+        result = CallResult(call=call, record=record)
+        sent.append(result)
+        previous = record.response
+        if progress is not None:
+            progress(number, len(replay.calls), result)
+    return [
+        replace(result, failures=check(result.call.expect, result.record))
+        for result in backend.finish(sent)
+    ]
+
+
 def run_replay(
     replay: Replay,
     stack: Stack,
@@ -91,9 +175,10 @@ def run_replay(
     settings: Settings | None = None,
     overrides: Mapping[str, Any] | None = None,
     invoker: Invoker | None = None,
-    progress: Callable[[int, int, CallResult], None] | None = None,
+    progress: Progress | None = None,
 ) -> ReplayResult:
-    """Replay every call; never raises for Cognito errors (they are outcomes).
+    """Replay every call through the emulator; never raises for Cognito errors (they are
+    outcomes).
 
     Settings apply in this order, the later winning: ``settings`` (default: the defaults), the
     replay's ``setup.settings``, then ``overrides`` (what ``--set`` gives on a command line).
@@ -103,20 +188,8 @@ def run_replay(
         .with_overrides(replay.setup.settings)
         .with_overrides(overrides or {})
     )
-    results: list[CallResult] = []
     with Emulator(stack, settings=effective, invoker=invoker, overrides=replay.setup.pool) as emu:
-        seed(emu, replay)
-        previous: Mapping[str, Any] | None = None
-        sdk: srp.Client | None = None
-        for number, call in enumerate(replay.calls, 1):
-            params = substitute_previous(call.params, previous, call.source)
-            params, sdk = act_as_sdk(emu.user_pool_id, call.operation, params, sdk, previous)
-            record = emu.call(call.operation, params, source=call.source)
-            result = CallResult(call=call, record=record, failures=check(call.expect, record))
-            results.append(result)
-            previous = record.response
-            if progress is not None:
-                progress(number, len(replay.calls), result)
+        results = replay_calls(EmulatorBackend(emu), replay, progress)
         return ReplayResult(
             results=results,
             template=str(stack.path),
@@ -136,8 +209,8 @@ def act_as_sdk(
     sdk: srp.Client | None,
     previous: Mapping[str, Any] | None,
 ) -> tuple[dict[str, Any], srp.Client | None]:
-    """Play the SDK's part of USER_SRP_AUTH (see the module docstring) for the emulated
-    runner and the live one alike: returns the call's parameters and the SRP client state."""
+    """Play the SDK's part of USER_SRP_AUTH (see the module docstring): returns the call's
+    parameters and the SRP client state."""
     auth = params.get("AuthParameters")
     if (
         operation in ("AdminInitiateAuth", "InitiateAuth")
