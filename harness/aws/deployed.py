@@ -7,8 +7,8 @@ resources give the functions' and tables' physical names) or by a pool id and a 
 pool's ``LambdaConfig`` gives the functions).
 
 Everything that stops the harness from working against AWS (no credentials, no region, a stack
-or pool that does not exist, a permission the caller lacks) is a :class:`LiveError` whose
-message is one line saying what to do.
+or pool that does not exist, a permission the caller lacks) is a
+:class:`~harness.aws.errors.LiveError` whose message is one line saying what to do.
 """
 
 from __future__ import annotations
@@ -16,81 +16,32 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
+from harness.aws.errors import LiveError, aws_call, aws_error, live_error, one_line
 from harness.cognito.triggers import TRIGGER_KEYS
-from harness.errors import HarnessInputError
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 __all__ = [
-    "DENIED_CODES",
     "DeployedFunction",
-    "LiveError",
     "StackResource",
     "Target",
-    "aws_error",
     "aws_session",
+    "describe_user_pool",
     "detach_from_moto",
     "find_target",
-    "raise_live",
+    "lambda_config_functions",
     "region_of_pool",
     "stack_resources",
 ]
 
-#: AWS error codes that mean "the caller may not do this" or "these credentials are no good".
-DENIED_CODES: Final = frozenset(
-    {
-        "AccessDenied",
-        "AccessDeniedException",
-        "UnauthorizedOperation",
-        "UnrecognizedClientException",
-        "InvalidClientTokenId",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-    }
-)
-#: Where docs/deploy.md lists the permissions (the README's Deploy section once merged).
-PERMISSIONS_DOC: Final = "README 'Deploy' (permissions)"
-
 _POOL_ID = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$")
-
-
-class LiveError(HarnessInputError, ValueError):
-    """The harness cannot work against the deployed stack; the message is one line saying why
-    and what to do. A ValueError, so the CLI's input-error handling (exit status 2) covers it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(message.split()))
-
-
-def one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-def aws_error(error: ClientError) -> tuple[str, str]:
-    """The AWS error code and message of a ``ClientError``."""
-    details = error.response.get("Error", {})
-    return str(details.get("Code") or "Unknown"), one_line(details.get("Message") or "")
-
-
-def raise_live(action: str, resource: str, error: Exception) -> NoReturn:
-    """Turn an AWS failure of ``action`` (``cognito-idp:DescribeUserPool``) into a LiveError."""
-    if isinstance(error, ClientError):
-        code, message = aws_error(error)
-        if code in DENIED_CODES:
-            raise LiveError(
-                f"{action} on {resource} was refused ({code}: {message}); give the caller "
-                f"{action} (see {PERMISSIONS_DOC}) or use other credentials (--profile)"
-            ) from None
-        raise LiveError(f"{action} on {resource} failed: {code}: {message}") from None
-    raise LiveError(f"{action} on {resource} failed: {one_line(error)}") from None
 
 
 def region_of_pool(user_pool_id: str | None) -> str | None:
@@ -211,14 +162,26 @@ class Target:
         )
 
 
+def _describe_stack(cloudformation: Any, operation: str, stack_name: str) -> dict[str, Any]:
+    """``DescribeStacks`` or ``DescribeStackResources`` of ``stack_name``; a stack that does
+    not exist is said as such."""
+    try:
+        with aws_call(
+            f"cloudformation:{operation}", f"stack {stack_name}", expect={"ValidationError"}
+        ):
+            return dict(getattr(cloudformation, xform_name(operation))(StackName=stack_name))
+    except ClientError as error:
+        if "does not exist" in aws_error(error)[1]:
+            raise LiveError(
+                f"stack '{stack_name}' not found in {cloudformation.meta.region_name}: check "
+                "--stack-name and --region (sam deploy's stack name is in samconfig.toml)"
+            ) from None
+        raise live_error(f"cloudformation:{operation}", f"stack {stack_name}", error) from None
+
+
 def stack_resources(cloudformation: Any, stack_name: str) -> dict[str, StackResource]:
     """The stack's resources by logical id (``DescribeStackResources``: up to 100 resources)."""
-    try:
-        listed = cloudformation.describe_stack_resources(StackName=stack_name)
-    except ClientError as error:
-        _stack_error(error, stack_name, cloudformation.meta.region_name)
-    except BotoCoreError as error:
-        raise_live("cloudformation:DescribeStackResources", f"stack {stack_name}", error)
+    listed = _describe_stack(cloudformation, "DescribeStackResources", stack_name)
     return {
         item["LogicalResourceId"]: StackResource(
             item["LogicalResourceId"], item.get("PhysicalResourceId", ""), item["ResourceType"]
@@ -227,23 +190,8 @@ def stack_resources(cloudformation: Any, stack_name: str) -> dict[str, StackReso
     }
 
 
-def _stack_error(error: ClientError, stack_name: str, region: str) -> NoReturn:
-    code, message = aws_error(error)
-    if code == "ValidationError" and "does not exist" in message:
-        raise LiveError(
-            f"stack '{stack_name}' not found in {region}: check --stack-name and --region "
-            "(sam deploy's stack name is in samconfig.toml)"
-        ) from None
-    raise_live("cloudformation:DescribeStacks", f"stack {stack_name}", error)
-
-
 def _stack_outputs(cloudformation: Any, stack_name: str) -> dict[str, str]:
-    try:
-        stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
-    except ClientError as error:
-        _stack_error(error, stack_name, cloudformation.meta.region_name)
-    except BotoCoreError as error:
-        raise_live("cloudformation:DescribeStacks", f"stack {stack_name}", error)
+    stacks = _describe_stack(cloudformation, "DescribeStacks", stack_name)["Stacks"]
     if not stacks:
         raise LiveError(f"stack '{stack_name}' not found: check --stack-name and --region")
     return {
@@ -283,6 +231,22 @@ def lambda_config_functions(lambda_config: Mapping[str, Any]) -> dict[str, str]:
     return functions
 
 
+def describe_user_pool(cognito: Any, user_pool_id: str, region: str, where: str) -> dict[str, Any]:
+    """The pool's description (``DescribeUserPool``); ``where`` names the option that gave
+    its id, for the message when the pool does not exist."""
+    try:
+        with aws_call(
+            "cognito-idp:DescribeUserPool",
+            f"pool {user_pool_id}",
+            expect={"ResourceNotFoundException"},
+        ):
+            return dict(cognito.describe_user_pool(UserPoolId=user_pool_id)["UserPool"])
+    except ClientError:
+        raise LiveError(
+            f"user pool {user_pool_id} not found in {region}: check {where} and --region"
+        ) from None
+
+
 def find_target(
     session: boto3.Session,
     *,
@@ -314,18 +278,8 @@ def find_target(
     assert user_pool_id is not None
     assert client_id is not None
     cognito: CognitoIdentityProviderClient = session.client("cognito-idp", region_name=region)
-    try:
-        pool = cognito.describe_user_pool(UserPoolId=user_pool_id)["UserPool"]
-    except ClientError as error:
-        code, _ = aws_error(error)
-        if code == "ResourceNotFoundException":
-            where = f"stack {stack_name}'s output UserPoolId" if stack_name else "--user-pool-id"
-            raise LiveError(
-                f"user pool {user_pool_id} not found in {region}: check {where} and --region"
-            ) from None
-        raise_live("cognito-idp:DescribeUserPool", f"pool {user_pool_id}", error)
-    except BotoCoreError as error:
-        raise_live("cognito-idp:DescribeUserPool", f"pool {user_pool_id}", error)
+    where = f"stack {stack_name}'s output UserPoolId" if stack_name else "--user-pool-id"
+    pool = describe_user_pool(cognito, user_pool_id, region, where)
     by_name = {
         r.physical_id: r.logical_id
         for r in resources.values()

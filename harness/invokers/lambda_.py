@@ -28,14 +28,12 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import time
-from typing import Any, Final
+from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import (
-    BotoCoreError,
     ClientError,
     ConnectTimeoutError,
     EndpointConnectionError,
@@ -43,41 +41,25 @@ from botocore.exceptions import (
 )
 
 from harness.aws.deployed import (
-    LiveError,
     StackResource,
-    aws_error,
     aws_session,
+    describe_user_pool,
     detach_from_moto,
     lambda_config_functions,
-    raise_live,
     stack_resources,
 )
-from harness.invokers import InvokeResult
+from harness.aws.errors import LiveError, aws_call
+from harness.aws.lambda_logs import is_platform_line, mentions_timeout, parse_report_line
+from harness.invokers.base import InvokeResult
 from harness.stack import FunctionSpec, Stack
 
-__all__ = ["LambdaInvoker", "parse_report_line"]
-
-_REPORT: Final = re.compile(r"REPORT RequestId:.*?\tDuration: ([\d.]+) ms")
-_INIT: Final = re.compile(r"REPORT RequestId:.*?\tInit Duration: ([\d.]+) ms")
-_PLATFORM_LINES: Final = ("START RequestId:", "END RequestId:", "REPORT RequestId:")
-#: What Lambda answers when a function runs out of its own Timeout.
-_TIMED_OUT: Final = re.compile(r"Task timed out after [\d.]+ seconds")
-
-
-def parse_report_line(logs: str) -> tuple[float | None, float | None]:
-    """Duration and Init Duration (ms) of the ``REPORT RequestId: ...`` line Lambda logs."""
-    duration = _REPORT.search(logs)
-    init = _INIT.search(logs)
-    return (
-        float(duration[1]) if duration else None,
-        float(init[1]) if init else None,
-    )
+__all__ = ["LambdaInvoker"]
 
 
 class LambdaInvoker:
     """Invoke the deployed functions of a stack (or of a pool's LambdaConfig) with boto3.
 
-    Implements :class:`harness.invokers.Invoker`. Raises :class:`~harness.aws.deployed.LiveError`
+    Implements :class:`harness.invokers.Invoker`. Raises :class:`~harness.aws.errors.LiveError`
     (one line) when the stack, the pool or a function cannot be found or invoked.
     """
 
@@ -144,17 +126,7 @@ class LambdaInvoker:
         assert self.user_pool_id is not None
         assert self.template is not None
         cognito = self._client("cognito-idp")
-        try:
-            pool = cognito.describe_user_pool(UserPoolId=self.user_pool_id)["UserPool"]
-        except ClientError as error:
-            if aws_error(error)[0] == "ResourceNotFoundException":
-                raise LiveError(
-                    f"user pool {self.user_pool_id} not found in {self.region}: check "
-                    "--user-pool-id and --region"
-                ) from None
-            raise_live("cognito-idp:DescribeUserPool", f"pool {self.user_pool_id}", error)
-        except BotoCoreError as error:
-            raise_live("cognito-idp:DescribeUserPool", f"pool {self.user_pool_id}", error)
+        pool = describe_user_pool(cognito, self.user_pool_id, self.region, "--user-pool-id")
         wired = lambda_config_functions(pool.get("LambdaConfig", {}))
         for spec in self.template.pools.values():
             for trigger, logical_id in spec.triggers.items():
@@ -195,28 +167,31 @@ class LambdaInvoker:
         client = self.lambda_client(timeout)
         started = time.perf_counter()
         try:
-            response = client.invoke(
-                FunctionName=name,
-                InvocationType="RequestResponse",
-                LogType="Tail",
-                Payload=json.dumps(event).encode(),
-            )
-            body: bytes = response["Payload"].read()
-        except ReadTimeoutError:
-            return InvokeResult(timed_out=True, duration_ms=timeout * 1000)
-        except ClientError as error:
-            if aws_error(error)[0] == "ResourceNotFoundException":
-                raise LiveError(
-                    f"function {function.logical_id} ({name}) not found in {self.where}: "
-                    "deploy the stack (sam build && sam deploy) or check --stack-name"
-                ) from None
-            raise_live("lambda:InvokeFunction", f"{function.logical_id} ({name})", error)
-        except (EndpointConnectionError, ConnectTimeoutError) as error:
+            with aws_call(
+                "lambda:InvokeFunction",
+                f"{function.logical_id} ({name})",
+                expect={"ResourceNotFoundException"},
+            ):
+                try:
+                    response = client.invoke(
+                        FunctionName=name,
+                        InvocationType="RequestResponse",
+                        LogType="Tail",
+                        Payload=json.dumps(event).encode(),
+                    )
+                    body: bytes = response["Payload"].read()
+                except ReadTimeoutError:
+                    return InvokeResult(timed_out=True, duration_ms=timeout * 1000)
+                except (EndpointConnectionError, ConnectTimeoutError) as error:
+                    raise LiveError(
+                        f"cannot reach Lambda in {self.region} to invoke "
+                        f"{function.logical_id}: {error}"
+                    ) from None
+        except ClientError:
             raise LiveError(
-                f"cannot reach Lambda in {self.region} to invoke {function.logical_id}: {error}"
+                f"function {function.logical_id} ({name}) not found in {self.where}: "
+                "deploy the stack (sam build && sam deploy) or check --stack-name"
             ) from None
-        except BotoCoreError as error:
-            raise_live("lambda:InvokeFunction", f"{function.logical_id} ({name})", error)
         elapsed_ms = (time.perf_counter() - started) * 1000
         tail = _decode_logs(response.get("LogResult"))
         duration, init = parse_report_line(tail)
@@ -253,7 +228,7 @@ def _decode_logs(log_result: str | None) -> str:
 def _printed(tail: str) -> str:
     """What the function printed: the log tail without Lambda's START / END / REPORT lines."""
     lines = tail.splitlines(keepends=True)
-    return "".join(line for line in lines if not line.startswith(_PLATFORM_LINES))
+    return "".join(line for line in lines if not is_platform_line(line))
 
 
 def _function_error(result: InvokeResult, function_error: str, body: bytes) -> None:
@@ -271,6 +246,6 @@ def _function_error(result: InvokeResult, function_error: str, body: bytes) -> N
     else:
         result.error_type = function_error
         result.error_message = body.decode("utf-8", errors="replace")
-    if result.error_type == "Sandbox.Timedout" or _TIMED_OUT.search(result.error_message or ""):
+    if result.error_type == "Sandbox.Timedout" or mentions_timeout(result.error_message or ""):
         result.timed_out = True
         result.error_type = result.error_message = None

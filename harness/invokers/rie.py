@@ -63,6 +63,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from harness.aws.lambda_logs import (
+    is_platform_line,
+    is_report_line,
+    is_timeout_answer,
+    parse_report_line,
+    start_request_id,
+)
 from harness.invokers.base import InvokerError, InvokeResult, lambda_environment
 from harness.invokers.build import ensure_built, function_build_dir
 from harness.invokers.local_aws import LocalAwsServer, free_port, function_aws_environment
@@ -80,13 +87,8 @@ _RAPID_LINE: Final = re.compile(
     r"^\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2},\d{3} \[[A-Z]+\] \(rapid\) (?P<message>.*)$"
 )
 _INIT_REPORT: Final = re.compile(r"INIT REPORT\(durationMs: (?P<ms>[\d.]+)\)")
-_START: Final = re.compile(r"^START RequestId: (?P<id>\S+)")
-_END: Final = re.compile(r"^END RequestId: ")
-_REPORT: Final = re.compile(r"^REPORT RequestId: ")
-_REPORT_DURATION: Final = re.compile(r"\tDuration: (?P<ms>[\d.]+) ms")
 #: The RIE's line when an invoke fails in the runtime (exit, init error): it prints no REPORT.
 _INVOKE_FAILED: Final = re.compile(r"^Invoke DONE failed")
-_TIMED_OUT: Final = re.compile(rb"^Task timed out after [\d.]+ seconds$")
 #: The keys of the runtime's error object (awslambdaric, and the RIE's own errors).
 _ERROR_KEYS: Final = frozenset({"errorType", "errorMessage", "requestId", "stackTrace"})
 
@@ -215,16 +217,15 @@ class _Environment:
                 elif _INVOKE_FAILED.match(rapid["message"]) and capture is not None:
                     capture.reported = True  # no REPORT line follows a failed invoke
                     self._cond.notify_all()
-            elif (start := _START.match(line)) is not None:
+            elif (request_id := start_request_id(line)) is not None:
                 if capture is not None:
-                    capture.request_id = start["id"]
-            elif _REPORT.match(line):
+                    capture.request_id = request_id
+            elif is_report_line(line):
                 if capture is not None:
-                    duration = _REPORT_DURATION.search(line)
-                    capture.duration_ms = float(duration["ms"]) if duration else None
+                    capture.duration_ms = parse_report_line(line)[0]
                     capture.reported = True
                     self._cond.notify_all()
-            elif _END.match(line) is None and capture is not None and not capture.reported:
+            elif not is_platform_line(line) and capture is not None and not capture.reported:
                 # awslambdaric ends the lines of one log record with \r (one CloudWatch event).
                 capture.lines.append(line.replace("\r", "\n"))
 
@@ -340,7 +341,7 @@ class _Environment:
 
 def _result_of(status: int, body: bytes) -> InvokeResult:
     """Read the RIE's answer the way the Invoke API's caller reads Lambda's."""
-    if _TIMED_OUT.match(body.strip()):
+    if is_timeout_answer(body.decode("utf-8", "replace")):
         return InvokeResult(timed_out=True, error_message=body.decode("utf-8", "replace"))
     try:
         payload = json.loads(body)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from harness.aws.lambda_logs import mentions_timeout
 from harness.invokers.base import InvokerError, InvokeResult
 from harness.invokers.build import sam_executable
 from harness.invokers.local_aws import LocalAwsServer, function_aws_environment
@@ -165,7 +166,8 @@ class SamLocalInvoker:
 
 
 def _result_of(stdout: str, logs: str, returncode: int | None, elapsed_ms: float) -> InvokeResult:
-    if "timed out after" in logs or "Task timed out" in stdout:
+    # SAM CLI's own line ("Function 'X' timed out after 3 seconds"), or Lambda's answer.
+    if "timed out after" in logs or mentions_timeout(stdout):
         return InvokeResult(timed_out=True, logs=logs, duration_ms=elapsed_ms)
     lines = [line for line in stdout.splitlines() if line.strip()]
     if not lines:

@@ -17,8 +17,10 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-from harness.aws.deployed import LiveError, detach_from_moto
-from harness.invokers.lambda_ import LambdaInvoker, parse_report_line
+from harness.aws.deployed import detach_from_moto
+from harness.aws.errors import LiveError
+from harness.aws.lambda_logs import parse_report_line
+from harness.invokers.lambda_ import LambdaInvoker
 from harness.replay.loader import load_replay
 from harness.replay.runner import run_replay
 from harness.stack import FunctionSpec, Stack

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from harness.aws.deployed import DeployedFunction, LiveError
-from harness.cognito import errors
-from harness.replay.live import (
+from harness.aws.deployed import DeployedFunction
+from harness.aws.errors import LiveError
+from harness.aws.logs import (
     NOT_LOGGED,
     CallSpan,
     TriggerRecord,
-    _invocations,
     collect_records,
     match_records,
+    observe,
+    observed_invocations,
     parse_log_event,
 )
-from harness.results import CallRecord
+from harness.cognito import errors
+from harness.replay.model import ApiCall
+from harness.results import CallRecord, CallResult, ObservedInvocation
 from tests.support.live import trigger_log_line
 
 PRE_AUTH = DeployedFunction(
@@ -169,7 +173,7 @@ def test_the_failed_trigger_named_by_the_call_error_is_marked() -> None:
         "PreAuthentication failed with error Sign-in from this device is not allowed."
     )
 
-    invocations, unobserved = _invocations([record(1500)], call, {})
+    invocations, unobserved = observed_invocations([record(1500)], call, {})
 
     assert invocations[0].error == call.error.to_dict()
     assert unobserved == []
@@ -177,7 +181,7 @@ def test_the_failed_trigger_named_by_the_call_error_is_marked() -> None:
         "UserMigration invocation failed due to error Socket timeout while invoking Lambda "
         "function."
     )
-    _, unobserved = _invocations([record(1500)], call, {})
+    _, unobserved = observed_invocations([record(1500)], call, {})
     assert unobserved == ["UserMigration"]
 
 
@@ -302,3 +306,39 @@ def test_admin_create_user_records_belong_only_to_admin_create_user_calls() -> N
     assert unmatched == [setup_record]
     created = [CallSpan(1000, frozenset({"alice"}), "AdminCreateUser")]
     assert match_records([setup_record], created)[0] == [[setup_record]]
+
+
+def test_observing_returns_new_results_and_leaves_the_sent_ones() -> None:
+    sent_record = CallRecord("AdminInitiateAuth", "x:1", {}, [])
+    sent = [CallResult(call=ApiCall("AdminInitiateAuth", {}, "x:1"), record=sent_record)]
+    report = {"r1": (2.0, 250.0)}
+
+    observed, notes = observe(sent, [[dataclasses.replace(record(1500), request_id="r1")]], report)
+
+    [result] = observed
+    assert result is not sent[0]
+    assert result.record is not sent_record
+    assert sent_record.invocations == []  # as sent
+    [invocation] = result.record.invocations
+    assert isinstance(invocation, ObservedInvocation)
+    assert (invocation.trigger, invocation.duration_ms, invocation.init_duration_ms) == (
+        "PreAuthentication",
+        2.0,
+        250.0,
+    )
+    assert notes == []
+
+
+def test_a_failed_trigger_without_a_record_is_noted() -> None:
+    call = CallRecord("AdminInitiateAuth", "x:1", {}, [])
+    call.error = errors.UnexpectedLambdaException(
+        "UserMigration invocation failed due to error Socket timeout while invoking Lambda "
+        "function."
+    )
+    sent = [CallResult(call=ApiCall("AdminInitiateAuth", {}, "x:1"), record=call)]
+
+    _, notes = observe(sent, [[]], {})
+
+    assert notes == [
+        "x:1: UserMigration failed (the call's error says so) but left no trigger metadata record"
+    ]

@@ -11,7 +11,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from harness import report
-from harness.aws.deployed import LiveError, aws_session
+from harness.aws.deployed import aws_session
+from harness.aws.errors import LiveError
 from harness.replay.live import run_live, write_plan
 from harness.replay.loader import load_replay
 from harness.replay.model import Replay, ReplayError
