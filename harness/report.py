@@ -82,7 +82,7 @@ def to_json(report: ReplayResult, *, verbose: bool = False) -> dict[str, Any]:
         "ok": report.ok,
         "calls": calls,
         "skipped": report.skipped,
-        # A live replay's summary lines (harness.replay.live.LiveReplayResult.notes).
+        # A live replay's summary lines (harness.results.LiveReplayResult.notes).
         **({"notes": list(notes)} if (notes := getattr(report, "notes", None)) else {}),
     }
 
