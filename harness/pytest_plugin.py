@@ -24,7 +24,10 @@ from typing import Any
 import pytest
 
 from harness.cognito.events import build_event
+from harness.errors import HarnessInputError
+from harness.invokers import Invoker, chosen_invoker
 from harness.invokers.lambda_context import LambdaContext
+from harness.stack import Stack, load_stack
 from harness.testing import CognitoPool, describe
 
 MARKER = "cognito"
@@ -60,14 +63,10 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return options
 
 
-def _make_invoker(name: str, template: Path) -> Any:
-    if name == "inprocess":
-        return None
-    from harness.invokers import InvokerError, make_invoker
-
+def _invoker(name: str, stack: Stack) -> Invoker | None:
     try:
-        return make_invoker(name, template)
-    except (InvokerError, ValueError) as error:
+        return chosen_invoker(name, stack)
+    except HarnessInputError as error:
         raise pytest.UsageError(f"@pytest.mark.cognito(invoker={name!r}): {error}") from None
 
 
@@ -83,14 +82,21 @@ def cognito_pool(request: pytest.FixtureRequest) -> Iterator[CognitoPool]:
             f"cognito_pool: no template at {template}; set @pytest.mark.cognito(template=...) "
             "or the cognito_template ini option"
         )
-    pool = CognitoPool(
-        template,
-        settings=options.get("settings"),
-        overrides=options.get("overrides"),
-        invoker=_make_invoker(options.get("invoker", "inprocess"), template),
-        pool=options.get("pool"),
-        client=options.get("client"),
-    )
+    stack = load_stack(template)  # once, for the pool and for the invoker
+    invoker = _invoker(options.get("invoker", "inprocess"), stack)
+    try:
+        pool = CognitoPool(
+            stack,
+            settings=options.get("settings"),
+            overrides=options.get("overrides"),
+            invoker=invoker,
+            pool=options.get("pool"),
+            client=options.get("client"),
+        )
+    except BaseException:
+        if invoker is not None:  # the pool would have closed it; there is no pool
+            invoker.close()
+        raise
     with pool:
         yield pool
         if options.get("strict", True):

@@ -17,8 +17,9 @@ timeout (:class:`InvokeResult`). Turning that into Cognito's answer is the dispa
 ``lambda``
     the deployed functions, through Lambda's Invoke API (:mod:`harness.invokers.lambda_`).
 
-:func:`make_invoker` builds one by name. Invokers that run the functions in another process
-publish ``aws_endpoint_url`` (see :func:`aws_endpoint_url_of` and
+:func:`make_invoker` builds one by name; :func:`chosen_invoker` is the one a user chose
+(``--invoke``, ``@pytest.mark.cognito(invoker=...)``). Invokers that run the functions in
+another process publish ``aws_endpoint_url`` (see :func:`aws_endpoint_url_of` and
 :mod:`harness.invokers.local_aws`): the emulator creates the trigger-facing tables there.
 """
 
@@ -47,6 +48,7 @@ __all__ = [
     "Invoker",
     "InvokerError",
     "aws_endpoint_url_of",
+    "chosen_invoker",
     "lambda_environment",
     "make_invoker",
 ]
@@ -63,7 +65,8 @@ def make_invoker(
 
     ``options`` go to the deployed-Lambda invoker (``stack_name``, ``user_pool_id``,
     ``profile``...). Raises :class:`InvokerError` (one line) when the invoker cannot run here;
-    the deployed-Lambda invoker raises its own one-line ``LiveError`` (a ValueError).
+    the deployed-Lambda invoker raises its own one-line ``LiveError``; both are input errors
+    (:class:`harness.errors.HarnessInputError`).
     """
     stack = template if isinstance(template, Stack) else load_stack(Path(template))
     if name == "inprocess":
@@ -82,3 +85,33 @@ def make_invoker(
         invoker: Invoker = LambdaInvoker(template=stack, region=region, **options)
         return invoker
     raise InvokerError(f"unknown invoker {name!r}; choose one of {', '.join(INVOKER_NAMES)}")
+
+
+def chosen_invoker(
+    name: str,
+    template: Path | str | Stack,
+    *,
+    stack_name: str | None = None,
+    user_pool_id: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+) -> Invoker | None:
+    """The invoker a user chose by name: ``harness ... --invoke``, the pytest marker's ``invoker``.
+
+    None for ``inprocess``, the emulator's own default (so the template is not read for it).
+    The deployed target (``stack_name`` or ``user_pool_id``, ``region``, ``profile``) reaches
+    the ``lambda`` invoker only: the others run the template's code locally, in its region.
+    Raises a one-line :class:`harness.errors.HarnessInputError` when it cannot run here.
+    """
+    if name == "inprocess":
+        return None
+    if name != "lambda":
+        return make_invoker(name, template)
+    return make_invoker(
+        name,
+        template,
+        region=region,
+        stack_name=stack_name,
+        user_pool_id=user_pool_id,
+        profile=profile,
+    )

@@ -264,12 +264,13 @@ def test_live_replay_refuses_writes_before_any_aws_call() -> None:
 
 def test_live_flags_reach_the_live_runner(monkeypatch: pytest.MonkeyPatch) -> None:
     import harness.replay.live
+    from harness.aws.deployed import LiveError
 
     seen: dict[str, object] = {}
 
     def fake_run_live(replay: object, **options: object) -> object:
         seen.update(options)
-        raise ValueError("stop here")
+        raise LiveError("stop here")  # an input error, as the real one raises them
 
     monkeypatch.setattr(harness.replay.live, "run_live", fake_run_live)
     result = run(
@@ -278,6 +279,7 @@ def test_live_flags_reach_the_live_runner(monkeypatch: pytest.MonkeyPatch) -> No
         str(REPLAYS / "sample.ps1"),
     )  # fmt: skip
     assert result.exit_code == 2
+    assert result.stderr == "Error: stop here\n"
     assert seen == {
         "stack_name": None,
         "user_pool_id": "us-east-1_X",

@@ -208,6 +208,26 @@ def test_bad_marker_and_missing_template_are_clear_errors(project: pytest.Pytest
     )
 
 
+def test_an_unknown_invoker_is_a_clear_error(project: pytest.Pytester) -> None:
+    result = run(
+        project,
+        """
+        import pytest
+
+        @pytest.mark.cognito(invoker="docker")
+        def test_docker(cognito_pool):
+            pass
+        """,
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.cognito(invoker='docker'): unknown invoker 'docker'; "
+            "choose one of inprocess, rie, sam, lambda*"
+        ]
+    )
+
+
 def test_context_and_event_fixtures(project: pytest.Pytester) -> None:
     result = run(
         project,

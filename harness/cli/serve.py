@@ -1,0 +1,88 @@
+"""``harness serve``: a local Cognito endpoint with live triggers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from harness.cli.errors import InputError, reason
+from harness.cli.options import FILE, settings_option, template_option
+
+
+@click.command()
+@template_option()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9229, show_default=True, type=int)
+@settings_option
+@click.option(
+    "--record",
+    "record_path",
+    type=FILE,
+    help="Also write every emulated call to FILE as a replay (JSON Lines, secrets as ${env:...}).",
+)
+@click.option(
+    "--wire-created-pools",
+    is_flag=True,
+    help="Give pools created through the API (CreateUserPool) the template's triggers too; "
+    "without it they are plain moto pools.",
+)
+def serve(
+    template_path: Path,
+    host: str,
+    port: int,
+    overrides: dict[str, str] | None,
+    record_path: Path | None,
+    wire_created_pools: bool,
+) -> None:
+    """A local Cognito endpoint with live triggers, for any SDK or the AWS CLI.
+
+    Point a client at it with `endpoint_url` / `--endpoint-url`. The pool and app client of the
+    template exist at start (their ids are printed). Each call prints one row; GET
+    /_harness/invocations returns the JSON report so far. Stop with Ctrl-C or SIGTERM.
+    """
+    import signal
+    import threading
+
+    from harness.emulator import Emulator
+    from harness.replay.recorder import Recorder
+    from harness.server import CognitoApp, CognitoServer, banner
+    from harness.settings import Settings
+    from harness.stack import load_stack
+
+    settings = Settings().with_overrides(overrides or {})
+    emulator = Emulator(load_stack(template_path), settings=settings)
+    with emulator:
+        # The recording is opened (created, truncated) once the port is bound: a busy port
+        # leaves neither an open file nor an emptied earlier recording behind.
+        app = CognitoApp(
+            emulator, out=click.get_text_stream("stdout"), wire_created_pools=wire_created_pools
+        )
+        try:
+            server = CognitoServer(app, host=host, port=port)
+        except OSError as error:
+            raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        if record_path is not None:
+            try:
+                app.recorder = Recorder(record_path)
+            except OSError as error:
+                server.server.server_close()
+                raise InputError(
+                    f"--record {record_path}: cannot write it ({reason(error, record_path)}); "
+                    "choose a writable path"
+                ) from None
+        click.echo(banner(emulator, server.endpoint), err=True)
+
+        def stop(signum: int, _frame: object) -> None:
+            click.echo(f"harness serve: {signal.Signals(signum).name}, stopping", err=True)
+            threading.Thread(target=server.server.shutdown, daemon=True).start()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            server.serve_forever()
+        finally:
+            server.server.server_close()
+            app.close()
+            if record_path is not None:
+                click.echo(f"harness serve: calls recorded in {record_path}", err=True)
