@@ -48,7 +48,7 @@ PERMISSIONS_DOC: Final = "README 'Deploy' (permissions)"
 
 class LiveError(HarnessInputError, ValueError):
     """The harness cannot work against the deployed stack; the message is one line saying why
-    and what to do. A ValueError, so the CLI's input-error handling (exit status 2) covers it."""
+    and what to do. A HarnessInputError, so the CLI prints it and exits 2."""
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))

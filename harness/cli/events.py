@@ -102,9 +102,8 @@ def generate(
             client_metadata=client_metadata,
             token_version=token_version or spec.default_token_version,
         )
-    except ValueError as err:
-        # build_event's documented refusal of a --token-version this source is never sent
-        # with. Narrow on purpose: it is the only call here, and its only input error.
+    except events.TokenVersionError as err:
+        # A --token-version this source is never sent with: a usage error of this command.
         raise click.UsageError(str(err)) from None
     text = events.render_event(event)
     if output is None:

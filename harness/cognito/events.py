@@ -56,6 +56,7 @@ __all__ = [
     "SAMPLE_EVENTS_DIR",
     "TOKEN_VERSIONS",
     "TRIGGER_SOURCES",
+    "TokenVersionError",
     "TriggerSourceSpec",
     "UnknownTriggerSourceError",
     "build_event",
@@ -196,6 +197,10 @@ class UnknownTriggerSourceError(HarnessInputError, ValueError):
             prefixes = sorted({name.partition("_")[0] + "_" for name in TRIGGER_SOURCES})
             hint = "valid sources start with " + ", ".join(prefixes)
         super().__init__(f"unknown triggerSource {trigger_source!r}: {hint}")
+
+
+class TokenVersionError(HarnessInputError, ValueError):
+    """A pre token generation ``LambdaVersion`` that cannot send the requested source."""
 
 
 def _close_matches(trigger_source: str) -> list[str]:
@@ -467,11 +472,11 @@ def build_event(
 
     Raises:
         UnknownTriggerSourceError: unknown trigger_source (a ValueError).
-        ValueError: a token_version the source cannot be sent with.
+        TokenVersionError: a token_version the source cannot be sent with (a ValueError).
     """
     spec = get_spec(trigger_source)
     if token_version not in TOKEN_VERSIONS:
-        raise ValueError(
+        raise TokenVersionError(
             f"unknown token_version {token_version!r}: use one of {', '.join(TOKEN_VERSIONS)}"
         )
     if token_version not in spec.token_versions:
@@ -480,7 +485,7 @@ def build_event(
         else:
             reason = f"token_version applies to pre token generation only, not {spec.trigger}"
         allowed = " or ".join(spec.token_versions)
-        raise ValueError(f"{reason}: use {allowed}, not {token_version}")
+        raise TokenVersionError(f"{reason}: use {allowed}, not {token_version}")
 
     if user_attributes is None:
         attributes = default_user_attributes(
