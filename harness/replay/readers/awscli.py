@@ -41,19 +41,12 @@ from botocore import xform_name
 from botocore.model import Shape
 
 from harness.cognito import service_model as _service
-from harness.replay._common import (
-    EXPECT_DIRECTIVE,
-    SETUP_DIRECTIVE,
-    JsonLoc,
-    PendingExpectation,
-    ReadResult,
-    SecretStr,
-    env_value,
-    expand_env_json,
-    make_call,
-    setup_directive,
-)
+from harness.replay.envvars import SecretStr, env_value, expand_env_json
+from harness.replay.expect import PendingExpectation
+from harness.replay.jsonloc import JsonLoc
 from harness.replay.model import ReplayError, previous_ref, suggest
+from harness.replay.readers.base import EXPECT_DIRECTIVE, SETUP_DIRECTIVE, ReadResult, make_call
+from harness.replay.setup import setup_directive
 
 #: Global options taking a value (ignored).
 GLOBAL_VALUED: Final = frozenset(

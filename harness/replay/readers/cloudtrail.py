@@ -34,8 +34,9 @@ from typing import Any
 from botocore.model import Shape
 
 from harness.cognito import service_model as _service
-from harness.replay._common import JsonLoc, ReadResult, make_call, parse_json
+from harness.replay.jsonloc import JsonLoc, parse_json
 from harness.replay.model import HIDDEN_MARKERS, ApiCall, Expectation, Hidden, ReplayError, suggest
+from harness.replay.readers.base import ReadResult, make_call
 
 EVENT_SOURCE = "cognito-idp.amazonaws.com"
 

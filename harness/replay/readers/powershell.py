@@ -53,17 +53,11 @@ from typing import Any, Final
 from botocore.model import Shape
 
 from harness.cognito import service_model as _service
-from harness.replay._common import (
-    EXPECT_DIRECTIVE,
-    SETUP_DIRECTIVE,
-    PendingExpectation,
-    ReadResult,
-    SecretStr,
-    env_value,
-    make_call,
-    setup_directive,
-)
+from harness.replay.envvars import SecretStr, env_value
+from harness.replay.expect import PendingExpectation
 from harness.replay.model import ReplayError, previous_ref, suggest
+from harness.replay.readers.base import EXPECT_DIRECTIVE, SETUP_DIRECTIVE, ReadResult, make_call
+from harness.replay.setup import setup_directive
 
 #: Cmdlet -> cognito-idp operation (AWS Tools for PowerShell, module
 #: AWS.Tools.CognitoIdentityProvider).

@@ -1,0 +1,45 @@
+"""What every reader returns (:class:`ReadResult`) and shares: turning a request into an
+:class:`ApiCall`, and the directives script readers find in comments."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from harness.cognito import service_model as _service
+from harness.replay.envvars import strip_secrets
+from harness.replay.model import ApiCall, Expectation
+from harness.replay.setup import SetupRef
+
+#: ``# harness-setup: <file>``: load a setup file, relative to the replay file.
+SETUP_DIRECTIVE: Final = re.compile(r"^#\s*harness-setup\s*:\s*(?P<path>\S.*?)\s*$")
+#: ``# expect: PreAuthentication=validationData outcome=tokens``: expectation of the next call.
+EXPECT_DIRECTIVE: Final = re.compile(r"^#\s*expect\s*:(?P<body>.*)$")
+
+
+@dataclass
+class ReadResult:
+    """What one reader made of one file."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    setups: list[SetupRef] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def make_call(
+    operation: str,
+    params: dict[str, Any],
+    location: str,
+    expect: Expectation | None = None,
+) -> ApiCall:
+    """Check ``params`` against the operation's input shape and build the call."""
+    _service.check_params(operation, params, location)
+    clean, secrets = strip_secrets(params)
+    return ApiCall(
+        operation=operation,
+        params=clean,
+        source=location,
+        expect=expect,
+        secret_paths=frozenset(secrets),
+    )
