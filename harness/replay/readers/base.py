@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 from harness.cognito import service_model as _service
 from harness.replay.envvars import strip_secrets
+from harness.replay.expect import PendingExpectation
 from harness.replay.model import ApiCall, Expectation
-from harness.replay.setup import SetupRef
+from harness.replay.setup import SetupRef, setup_directive
 
 #: ``# harness-setup: <file>``: load a setup file, relative to the replay file.
 SETUP_DIRECTIVE: Final = re.compile(r"^#\s*harness-setup\s*:\s*(?P<path>\S.*?)\s*$")
@@ -43,3 +45,34 @@ def make_call(
         expect=expect,
         secret_paths=frozenset(secrets),
     )
+
+
+class ScriptResult:
+    """What a script reader (PowerShell, AWS CLI) gathers while it reads: the calls, the setups
+    that ``# harness-setup:`` names, and the ``# expect:`` comments waiting for the next call."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self.path = path
+        self.display = display
+        self.result = ReadResult()
+        self.pending = PendingExpectation()
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        return self.result.calls
+
+    def comment(self, text: str, line: int) -> None:
+        """A ``#`` comment (``text`` starts with it): a directive, or nothing."""
+        location = f"{self.display}:{line}"
+        if match := EXPECT_DIRECTIVE.match(text):
+            self.pending.add(match.group("body"), location)
+        elif match := SETUP_DIRECTIVE.match(text):
+            self.result.setups.append(setup_directive(match.group("path"), self.path, location))
+
+    def call(self, operation: str, params: dict[str, Any], location: str) -> None:
+        """Record a call, with the expectation the comments before it gave."""
+        self.result.calls.append(make_call(operation, params, location, self.pending.take()))
+
+    def finish(self) -> ReadResult:
+        self.pending.check_consumed()
+        return self.result

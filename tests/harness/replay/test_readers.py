@@ -20,6 +20,7 @@ from harness.replay import (
 )
 from harness.replay.loader import reader_for
 from harness.replay.readers import awscli, powershell
+from harness.replay.readers.awscli.reader import cli_name
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "events" / "replays"
@@ -507,7 +508,7 @@ def test_awscli_errors(tmp_path: Path, script: str, line: int, fragment: str) ->
 
 
 def test_awscli_command_names_come_from_the_service_model() -> None:
-    assert awscli._cli_name("AuthParameters") == "auth-parameters"
+    assert cli_name("AuthParameters") == "auth-parameters"
     from harness.cognito import service_model as _service
 
     commands = _service.cli_commands()
