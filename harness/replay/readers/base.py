@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+from botocore.model import Shape
 
 from harness.cognito import service_model as _service
 from harness.replay.envvars import strip_secrets
@@ -45,6 +48,13 @@ def make_call(
         expect=expect,
         secret_paths=frozenset(secrets),
     )
+
+
+def member_named(members: Mapping[str, Shape], key: object) -> str | None:
+    """The member ``key`` names, compared case-insensitively as PowerShell compares hashtable
+    keys (and as CloudTrail's camelCase needs), or None."""
+    folded = str(key).casefold()
+    return next((name for name in members if name.casefold() == folded), None)
 
 
 class ScriptResult:
