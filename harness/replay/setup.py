@@ -1,7 +1,7 @@
 """Setups: the users, tables and settings a replay starts from (``# harness-setup: file``,
 ``"setupFile"``, an inline ``"setup"``), read from JSON or YAML into a :class:`Setup`.
 
-The format is described in the README of events/replays.
+The format is described in the README (Replay: "A **setup** ...").
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def setup_directive(path_text: str, replay: Path, location: str) -> SetupRef:
 
 
 def setup_from_json(value: Any, env: Mapping[str, str], display: str, loc: JsonLoc) -> Setup:
-    """A :class:`Setup` from its JSON form (see the package README of events/replays)."""
+    """A :class:`Setup` from its JSON form (see the README)."""
     where: Callable[[JsonLoc], str] = lambda at: f"{display}:{at.line}"  # noqa: E731
     if not isinstance(value, dict):
         raise ReplayError(where(loc), "a setup must be an object with users, legacy_users, ...")
