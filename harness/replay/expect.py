@@ -1,9 +1,120 @@
-"""A call's expectation compared with what happened (emulated or observed live)."""
+"""A call's expectation: read from ``# expect:`` comments or a JSON ``"expect"`` object, and
+compared with what happened (emulated or observed live)."""
 
 from __future__ import annotations
 
-from harness.replay.model import Expectation
+from typing import Any, Final
+
+from harness.cognito import service_model as _service
+from harness.replay.model import TRIGGER_NAMES, Expectation, ReplayError, suggest
 from harness.results import CallRecord
+
+_EXPECT_KEYS: Final = ("order", "outcome", "error")
+
+
+def _expect_key(key: str, location: str) -> str:
+    for name in (*TRIGGER_NAMES, *_EXPECT_KEYS):
+        if key == name:
+            return name
+    for name in (*TRIGGER_NAMES, *_EXPECT_KEYS):
+        if key.casefold() == name.casefold():
+            return name
+    raise ReplayError(
+        location,
+        f"unknown expectation key '{key}'{suggest(key, (*TRIGGER_NAMES, *_EXPECT_KEYS))}; "
+        "use a trigger name (PreAuthentication=validationData|clientMetadata|none|not-run), "
+        "order=A,B, outcome=tokens|challenge|error or error=<ErrorCode>",
+    )
+
+
+def expectation(entries: list[tuple[str, Any]], location: str) -> Expectation:
+    """An :class:`Expectation` from ``key, value`` entries (comment or JSON syntax)."""
+    triggers: dict[str, str] = {}
+    order: list[str] | None = None
+    outcome: str | None = None
+    error_code: str | None = None
+    seen: set[str] = set()
+    for raw_key, value in entries:
+        key = _expect_key(raw_key, location)
+        if key in seen:
+            raise ReplayError(location, f"expectation names '{key}' twice")
+        seen.add(key)
+        if key == "order":
+            if isinstance(value, str):
+                order = [name.strip() for name in value.split(",") if name.strip()]
+            elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+                order = list(value)
+            else:
+                raise ReplayError(location, "order must be a list of trigger names")
+            order = [_expect_key(name, location) for name in order]
+            continue
+        if not isinstance(value, str) or not value:
+            raise ReplayError(location, f"expectation '{key}' must be a non-empty string")
+        if key == "outcome":
+            outcome = value
+        elif key == "error":
+            if value not in _service.error_codes():
+                raise ReplayError(
+                    location,
+                    f"error={value} is not a Cognito error code"
+                    f"{suggest(value, _service.error_codes())}",
+                )
+            error_code = value
+        else:
+            triggers[key] = value
+    try:
+        return Expectation(triggers=triggers, order=order, outcome=outcome, error_code=error_code)
+    except ValueError as error:
+        raise ReplayError(location, str(error)) from None
+
+
+def expectation_from_text(body: str, location: str) -> Expectation:
+    """Parse the body of an ``# expect:`` comment: ``key=value`` words."""
+    entries: list[tuple[str, Any]] = []
+    for word in body.split():
+        key, sep, value = word.partition("=")
+        if not sep or not key or not value:
+            raise ReplayError(
+                location,
+                f"'{word}' in '# expect:' is not key=value, e.g. PreAuthentication=validationData "
+                "outcome=tokens error=NotAuthorizedException",
+            )
+        entries.append((key, value))
+    if not entries:
+        raise ReplayError(location, "'# expect:' names nothing; e.g. '# expect: outcome=tokens'")
+    return expectation(entries, location)
+
+
+def expectation_from_json(value: Any, location: str) -> Expectation:
+    if not isinstance(value, dict):
+        raise ReplayError(location, '"expect" must be an object such as {"outcome": "tokens"}')
+    return expectation(list(value.items()), location)
+
+
+class PendingExpectation:
+    """``# expect:`` comments seen since the last call, merged, for the next call."""
+
+    def __init__(self) -> None:
+        self.value: Expectation | None = None
+        self.location: str | None = None
+
+    def add(self, body: str, location: str) -> None:
+        parsed = expectation_from_text(body, location)
+        try:
+            self.value = parsed if self.value is None else self.value.merged(parsed)
+        except ValueError as error:
+            raise ReplayError(location, str(error)) from None
+        self.location = self.location or location
+
+    def take(self) -> Expectation | None:
+        value, self.value, self.location = self.value, None, None
+        return value
+
+    def check_consumed(self) -> None:
+        if self.value is not None and self.location is not None:
+            raise ReplayError(
+                self.location, "'# expect:' is not followed by a call; put it just before one"
+            )
 
 
 def check(expect: Expectation | None, record: CallRecord) -> list[str]:

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from harness.cognito import service_model as _service
-from harness.replay._common import ReadResult, SetupRef, contains_hidden, load_setup_file
 from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
 from harness.replay.readers import awscli, jsonfile, powershell
+from harness.replay.readers.base import ReadResult
+from harness.replay.setup import SetupRef, load_setup_file
 
 Reader = Callable[[Path, str, Mapping[str, str], str], ReadResult]
 
@@ -139,7 +140,7 @@ def resolve_hidden(calls: list[ApiCall], setup: Setup) -> list[ApiCall]:
     }
     resolved: list[ApiCall] = []
     for call in calls:
-        if not contains_hidden(call.params):
+        if not _contains_hidden(call.params):
             resolved.append(call)
             continue
         secrets = set(call.secret_paths)
@@ -148,6 +149,16 @@ def resolve_hidden(calls: list[ApiCall], setup: Setup) -> list[ApiCall]:
         _service.check_params(call.operation, params, call.source)
         resolved.append(replace(call, params=params, secret_paths=frozenset(secrets)))
     return resolved
+
+
+def _contains_hidden(value: Any) -> bool:
+    if isinstance(value, Hidden):
+        return True
+    if isinstance(value, dict):
+        return any(_contains_hidden(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_contains_hidden(item) for item in value)
+    return False
 
 
 class _Context:

@@ -34,8 +34,9 @@ from typing import Any
 from botocore.model import Shape
 
 from harness.cognito import service_model as _service
-from harness.replay._common import JsonLoc, ReadResult, make_call, parse_json
+from harness.replay.jsonloc import JsonLoc, parse_json
 from harness.replay.model import HIDDEN_MARKERS, ApiCall, Expectation, Hidden, ReplayError, suggest
+from harness.replay.readers.base import ReadResult, make_call, member_named
 
 EVENT_SOURCE = "cognito-idp.amazonaws.com"
 
@@ -162,10 +163,9 @@ def _convert(
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         known = _service.members(shape)
-        by_folded = {name.casefold(): name for name in known}
         out: dict[str, Any] = {}
         for key, item in value.items():
-            name = by_folded.get(str(key).casefold())
+            name = member_named(known, key)
             if name is None:
                 camel = [member[:1].lower() + member[1:] for member in known]
                 owner = f"{operation} has no parameter" if not path else f"{path} has no member"

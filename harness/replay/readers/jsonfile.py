@@ -35,19 +35,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from harness.replay._common import (
-    JsonLoc,
-    ReadResult,
-    SetupRef,
-    expand_env_json,
-    expectation_from_json,
-    make_call,
-    parse_json,
-    setup_directive,
-    setup_from_json,
-)
+from harness.replay.envvars import expand_env_json
+from harness.replay.expect import expectation_from_json
+from harness.replay.jsonloc import JsonLoc, parse_json
 from harness.replay.model import ApiCall, ReplayError, suggest
 from harness.replay.readers import cloudtrail
+from harness.replay.readers.base import ReadResult, make_call
+from harness.replay.setup import SetupRef, setup_directive, setup_from_json
 
 _DOC_KEYS: Final = ("setup", "setupFile", "calls", "description")
 _CALL_KEYS: Final = ("operation", "request", "expect", "description")

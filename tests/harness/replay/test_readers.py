@@ -20,6 +20,7 @@ from harness.replay import (
 )
 from harness.replay.loader import reader_for
 from harness.replay.readers import awscli, powershell
+from harness.replay.readers.awscli.reader import cli_name
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "events" / "replays"
@@ -322,6 +323,31 @@ def test_powershell_windows_line_endings_and_pipelines(tmp_path: Path) -> None:
     assert replay.calls[1].source.endswith("crlf.ps1:4")
 
 
+def test_powershell_skipped_text_follows_powershell_quoting(tmp_path: Path) -> None:
+    """Catch blocks and ignored commands are skipped with the same quoting rules as values:
+    subexpressions with their own strings, here-strings, comments with an apostrophe or a
+    brace, and continuations with Windows line endings."""
+    lines = [
+        "try { Start-CGIPAuth -ClientId a -AuthFlow CUSTOM_AUTH } catch {",
+        '  Write-Warning "failed: $($_.Exception.Message + " (code $($_.Code))")"',
+        "  # don't retry }",
+        "  <# it's {",
+        "  #>",
+        "}",
+        "Write-Host @'",
+        "it's } a here-string",
+        "'@",
+        "Write-Host 'waiting' `",
+        "  'for the pool'",
+        "Start-CGIPAuth -ClientId b -AuthFlow CUSTOM_AUTH",
+    ]
+    path = tmp_path / "skipped.ps1"
+    path.write_bytes("\r\n".join(lines).encode())
+    replay = load_replay([path], env={})
+    assert [call.params["ClientId"] for call in replay.calls] == ["a", "b"]
+    assert replay.calls[1].source.endswith("skipped.ps1:12")
+
+
 def test_powershell_parameter_table_matches_aws_tools_names() -> None:
     table = powershell.parameter_table("AdminInitiateAuth")
     shown = {name for name, _ in table.values()}
@@ -507,7 +533,7 @@ def test_awscli_errors(tmp_path: Path, script: str, line: int, fragment: str) ->
 
 
 def test_awscli_command_names_come_from_the_service_model() -> None:
-    assert awscli._cli_name("AuthParameters") == "auth-parameters"
+    assert cli_name("AuthParameters") == "auth-parameters"
     from harness.cognito import service_model as _service
 
     commands = _service.cli_commands()
