@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from harness.cognito import service_model as _service
+from harness.replay import service_model as _service
 from harness.replay.model import TRIGGER_NAMES, Expectation, ReplayError, suggest
 from harness.results import CallRecord
 

@@ -28,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
-from harness.cognito import service_model as _service
+from harness.replay import service_model as _service
 from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
 from harness.replay.readers import awscli, jsonfile, powershell
 from harness.replay.readers.base import ReadResult

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from botocore.model import Shape
 
-from harness.cognito import service_model as _service
+from harness.replay import service_model as _service
 from harness.replay.envvars import strip_secrets
 from harness.replay.expect import PendingExpectation
 from harness.replay.model import ApiCall, Expectation

@@ -33,7 +33,7 @@ from typing import Any
 
 from botocore.model import Shape
 
-from harness.cognito import service_model as _service
+from harness.replay import service_model as _service
 from harness.replay.jsonloc import JsonLoc, parse_json
 from harness.replay.model import HIDDEN_MARKERS, ApiCall, Expectation, Hidden, ReplayError, suggest
 from harness.replay.readers.base import ReadResult, make_call, member_named

@@ -534,7 +534,7 @@ def test_awscli_errors(tmp_path: Path, script: str, line: int, fragment: str) ->
 
 def test_awscli_command_names_come_from_the_service_model() -> None:
     assert cli_name("AuthParameters") == "auth-parameters"
-    from harness.cognito import service_model as _service
+    from harness.replay import service_model as _service
 
     commands = _service.cli_commands()
     assert commands["admin-initiate-auth"] == "AdminInitiateAuth"

@@ -14,7 +14,7 @@ import yaml
 from botocore import xform_name
 from botocore.model import Shape
 
-from harness.cognito import service_model as _service
+from harness.replay import service_model as _service
 from harness.replay.envvars import SecretStr, env_value, expand_env_json
 from harness.replay.jsonloc import JsonLoc
 from harness.replay.model import ReplayError, previous_ref, suggest

@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.model import Shape
 
-from harness.cognito import service_model as _service
+from harness.replay import service_model as _service
 from harness.replay.model import ReplayError, suggest
 
 

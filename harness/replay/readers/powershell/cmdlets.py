@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from botocore.model import Shape
 
-from harness.cognito import service_model as _service
+from harness.replay import service_model as _service
 from harness.replay.model import ReplayError, previous_ref, suggest
 from harness.replay.readers.base import ScriptResult, member_named
 from harness.replay.readers.powershell.values import Opaque, PrevRef, scalar_text, show
