@@ -76,9 +76,6 @@ class Target:
     def prevent_user_existence_errors(self) -> bool:
         return self.client_spec.prevent_user_existence_errors
 
-    def now(self) -> float:
-        return self.clock()
-
     def find_user(self, username: Any) -> CognitoIdpUser | None:
         """The user named ``username``; None also when the request gave no name."""
         if not isinstance(username, str):
@@ -146,7 +143,7 @@ class Target:
         return self.sessions.open(session)
 
     def take_session(self, token: Any, challenge: str) -> AuthSession:
-        return self.sessions.take(token, challenge, now=self.now(), lifetime=self.session_seconds)
+        return self.sessions.take(token, challenge, now=self.clock(), lifetime=self.session_seconds)
 
     def close_session(self, token: str) -> None:
         self.sessions.close(token)

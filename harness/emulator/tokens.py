@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser
 
 from harness.cognito import errors
+from harness.emulator.context import CallContext
 from harness.settings import Settings
-
-if TYPE_CHECKING:
-    from harness.emulator.context import CallContext
 
 #: Claims a pre token generation trigger cannot add, change or suppress.
 #: [D] user-pool-lambda-pre-token-generation ("You can't modify the following claims"), plus

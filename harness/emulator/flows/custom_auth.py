@@ -30,7 +30,7 @@ def begin(ctx: CallContext, username: str) -> dict[str, Any]:
         username=user.username if user else username,
         client_id=ctx.client_id,
         challenge="CUSTOM_CHALLENGE",
-        created=ctx.now(),
+        created=ctx.clock(),
         user_not_found=user is None,
     )
     return next_step(ctx, session, user)
@@ -110,7 +110,7 @@ def next_step(
     session.private_parameters = dict(created.get("privateChallengeParameters") or {})
     session.challenge_metadata = created.get("challengeMetadata")
     session.challenge = "CUSTOM_CHALLENGE"
-    session.created = ctx.now()
+    session.created = ctx.clock()
     token = ctx.open_session(session)
     return {
         "ChallengeName": "CUSTOM_CHALLENGE",

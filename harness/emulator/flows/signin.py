@@ -134,7 +134,7 @@ def challenge(
             username=username,
             client_id=ctx.client_id,
             challenge=name,
-            created=ctx.now(),
+            created=ctx.clock(),
             token_source=token_source,
             user_not_found=user_not_found,
             srp=srp,
