@@ -110,62 +110,45 @@ def run(
 # --------------------------------------------------------------------------- routing
 
 
-@pytest.mark.parametrize("operation", ["AdminInitiateAuth", "InitiateAuth"])
+def assert_routed(invoker: FakeInvoker, outcome: TriggerRun, field: FieldName) -> None:
+    """The metadata arrived in ``field`` only (nowhere for None), and the report says so."""
+    request = invoker.event["request"]
+    for name in ("validationData", "clientMetadata"):
+        assert (request.get(name) or None) == (METADATA if name == field else None), name
+    assert outcome.invocation.metadata_field == field
+    assert outcome.invocation.metadata == (METADATA if field else None)
+
+
 @pytest.mark.parametrize(
-    "source", ["PreAuthentication_Authentication", "UserMigration_Authentication"]
+    ("operation", "source", "field"),
+    [
+        # (Admin)InitiateAuth: three triggers get it as validationData, the others nothing.
+        ("AdminInitiateAuth", "PreAuthentication_Authentication", "validationData"),
+        ("InitiateAuth", "PreAuthentication_Authentication", "validationData"),
+        ("InitiateAuth", "UserMigration_Authentication", "validationData"),
+        ("AdminInitiateAuth", "PostAuthentication_Authentication", None),
+        ("AdminInitiateAuth", "TokenGeneration_Authentication", None),
+        ("InitiateAuth", "DefineAuthChallenge_Authentication", None),
+        ("AdminInitiateAuth", "CustomMessage_Authentication", None),
+        # Respond calls: every trigger gets it as clientMetadata.
+        ("RespondToAuthChallenge", "PostAuthentication_Authentication", "clientMetadata"),
+        ("AdminRespondToAuthChallenge", "TokenGeneration_NewPasswordChallenge", "clientMetadata"),
+        ("RespondToAuthChallenge", "VerifyAuthChallengeResponse_Authentication", "clientMetadata"),
+        ("RespondToAuthChallenge", "CreateAuthChallenge_Authentication", "clientMetadata"),
+        # The other operations: clientMetadata.
+        ("ForgotPassword", "UserMigration_ForgotPassword", "clientMetadata"),
+        ("ConfirmSignUp", "PostConfirmation_ConfirmSignUp", "clientMetadata"),
+        ("UpdateUserAttributes", "CustomMessage_UpdateUserAttribute", "clientMetadata"),
+    ],
 )
-def test_initiate_metadata_reaches_the_trigger_as_validation_data(
-    operation: str, source: str
+def test_the_metadata_reaches_the_trigger_in_the_field_the_routing_table_names(
+    operation: str, source: str, field: FieldName
 ) -> None:
     invoker = FakeInvoker()
 
     outcome = run(invoker, source, operation)
 
-    request = invoker.event["request"]
-    assert request["validationData"] == METADATA
-    assert "clientMetadata" not in request
-    assert outcome.invocation.metadata_field == "validationData"
-    assert outcome.invocation.metadata == METADATA
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "PostAuthentication_Authentication",
-        "TokenGeneration_Authentication",
-        "DefineAuthChallenge_Authentication",
-        "CustomMessage_Authentication",
-    ],
-)
-def test_initiate_runs_the_other_triggers_without_the_metadata(source: str) -> None:
-    invoker = FakeInvoker()
-
-    outcome = run(invoker, source, "AdminInitiateAuth")
-
-    request = invoker.event["request"]
-    assert not request.get("validationData")
-    assert "clientMetadata" not in request
-    assert outcome.invocation.metadata_field is None
-    assert outcome.invocation.metadata is None
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "PostAuthentication_Authentication",
-        "TokenGeneration_NewPasswordChallenge",
-        "VerifyAuthChallengeResponse_Authentication",
-        "CreateAuthChallenge_Authentication",
-    ],
-)
-def test_respond_metadata_reaches_the_trigger_as_client_metadata(source: str) -> None:
-    invoker = FakeInvoker()
-
-    outcome = run(invoker, source, "RespondToAuthChallenge")
-
-    assert invoker.event["request"]["clientMetadata"] == METADATA
-    assert outcome.invocation.metadata_field == "clientMetadata"
-    assert outcome.invocation.metadata == METADATA
+    assert_routed(invoker, outcome, field)
 
 
 def test_sign_up_validation_data_and_metadata_arrive_in_their_own_fields() -> None:
@@ -216,10 +199,7 @@ def test_refresh_metadata_goes_where_the_setting_says(setting: FieldName) -> Non
         settings=Settings(refresh_client_metadata_field=setting),
     )
 
-    request = invoker.event["request"]
-    for name in ("validationData", "clientMetadata"):
-        assert (request.get(name) or None) == (METADATA if name == setting else None)
-    assert outcome.invocation.metadata_field == setting
+    assert_routed(invoker, outcome, setting)
 
 
 def test_a_trigger_the_routing_table_does_not_know_for_the_operation_is_a_harness_bug() -> None:
