@@ -24,7 +24,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from harness.emulator import Emulator
-from harness.emulator.operations import OPERATIONS
+from harness.emulator.service import OPERATIONS
 from harness.replay.model import ApiCall
 from harness.replay.recorder import Recorder
 from harness.report import call_line, to_json

@@ -1,5 +1,11 @@
 """The emulated user pool: moto's state plus Cognito's trigger dispatch (see ``pool.py``).
 
+One call goes down through: ``pool`` (the :class:`Emulator`: builds and seeds the pool, picks
+the pool a call is for) → ``service`` (``OPERATIONS``, request checks, the call's record) →
+``operations/`` (one module per API family) → ``flows/`` (sign-in, passwords, codes, accounts,
+migration, custom auth) and ``tokens`` → ``context`` (the call's :class:`CallContext`; every
+trigger runs through it) → ``dispatch`` (event, invoke, Cognito's reading of the answer).
+
 ``Emulator`` is loaded on first use, so that importing a light submodule (``own_calls``,
 ``sessions``) does not import moto.
 """

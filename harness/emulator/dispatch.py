@@ -1,8 +1,10 @@
 """Trigger dispatch: build the event Cognito would send, invoke, turn the answer into Cognito's.
 
-Every invocation is recorded as an :class:`Invocation` (what the report shows): which trigger,
-which triggerSource, in which field the call's ClientMetadata arrived (decided by
-:mod:`harness.cognito.routing`), how long it took, and the error Cognito gave the caller, if any.
+Every invocation comes back as a :class:`TriggerRun`: the :class:`Invocation` the report shows
+(which trigger, which triggerSource, in which field the call's ClientMetadata arrived, decided by
+:mod:`harness.cognito.routing`, how long it took, the error Cognito gave the caller, if any) and
+the trigger's response or that error. The caller (:class:`harness.emulator.context.CallContext`)
+collects the invocations of its API call.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.cognito import errors
@@ -57,6 +60,19 @@ def _redact_response(response: Mapping[str, Any]) -> dict[str, Any]:
     return shown
 
 
+@dataclass(frozen=True)
+class TriggerRun:
+    """One trigger invocation: what the report shows, and what Cognito made of the answer."""
+
+    invocation: Invocation
+    #: The trigger's ``response`` object, when Cognito could use the answer.
+    response: dict[str, Any] | None = None
+    #: The error Cognito returns to the caller, when it could not.
+    error: errors.CognitoError | None = None
+    #: The invoker itself failed: raised again once the invocation is recorded.
+    crash: Exception | None = None
+
+
 class TriggerDispatcher:
     """Runs the triggers a pool is wired to, with Cognito's routing, checks and errors."""
 
@@ -78,7 +94,6 @@ class TriggerDispatcher:
         self.user_pool_id = user_pool_id
         self.pre_token_version = pre_token_version
         self.prevent_user_existence_errors = prevent_user_existence_errors
-        self.invocations: list[Invocation] = []
 
     def has(self, trigger: str) -> bool:
         return trigger in self.functions
@@ -94,14 +109,13 @@ class TriggerDispatcher:
         client_metadata: Mapping[str, str] | None,
         validation_data: Mapping[str, str] | None = None,
         request: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any] | None:
-        """Invoke the trigger for ``trigger_source``; return its ``response`` object.
+    ) -> TriggerRun | None:
+        """Invoke the trigger for ``trigger_source``; None when the pool has no function for it.
 
-        Returns None when the pool has no function for that trigger. Raises the
-        :class:`~harness.cognito.errors.CognitoError` Cognito would return when the trigger fails.
         ``client_metadata`` is the API call's ClientMetadata; the routing table decides in
-        which field (if any) the trigger receives it. ``validation_data`` is SignUp's and
-        AdminCreateUser's separate ValidationData parameter.
+        which field (if any) the trigger receives it, by ``operation``. ``validation_data`` is
+        SignUp's and AdminCreateUser's separate ValidationData parameter. A trigger that fails
+        is not raised here: the result carries the error Cognito returns to the caller.
         """
         trigger = trigger_of(trigger_source)
         function = self.functions.get(trigger)
@@ -130,7 +144,7 @@ class TriggerDispatcher:
             prevent_user_existence_errors=self.prevent_user_existence_errors,
         )
         shown_field = routed if metadata and routed else ("validationData" if validation else None)
-        record = Invocation(
+        shown = Invocation(
             trigger=trigger,
             trigger_source=trigger_source,
             function=function.logical_id,
@@ -138,24 +152,33 @@ class TriggerDispatcher:
             metadata=metadata if routed and metadata else validation,
             event=redact_event(event),
         )
-        self.invocations.append(record)
         timeout = min(function.timeout, COGNITO_TRIGGER_TIMEOUT_SECONDS)
         started = time.perf_counter()
-        result = self.invoker.invoke(function, event, timeout)
-        record.duration_ms = result.duration_ms or (time.perf_counter() - started) * 1000
-        record.init_duration_ms = result.init_duration_ms
+        try:
+            result = self.invoker.invoke(function, event, timeout)
+        except Exception as crash:
+            # The invoker itself failed (a set-up problem or a harness bug, not the function):
+            # the report still shows which trigger it was running.
+            return TriggerRun(shown, crash=crash)
         secrets = event_secrets(event)
-        record.logs = scrub(result.logs, secrets)
-        record.error_type = "Timeout" if result.timed_out else result.error_type
-        record.traceback = scrub(result.traceback, secrets) if result.traceback else None
         if result.error_message:
             # A careless trigger may put the password in its error: nobody sees it here (a
             # deliberate departure: Cognito would hand the message to the caller as it is).
-            result.error_message = scrub(result.error_message, secrets)
+            result = replace(result, error_message=scrub(result.error_message, secrets))
+        response: dict[str, Any] | None = None
+        error: errors.CognitoError | None = None
         try:
             response = read_response(trigger, result)
-        except errors.CognitoError as error:
-            record.error = error.to_dict()
-            raise
-        record.response = _redact_response(response)
-        return response
+        except errors.CognitoError as refused:
+            error = refused
+        invocation = replace(
+            shown,
+            duration_ms=result.duration_ms or (time.perf_counter() - started) * 1000,
+            init_duration_ms=result.init_duration_ms,
+            error=error.to_dict() if error is not None else None,
+            logs=scrub(result.logs, secrets),
+            error_type="Timeout" if result.timed_out else result.error_type,
+            traceback=scrub(result.traceback, secrets) if result.traceback else None,
+            response=_redact_response(response) if response is not None else None,
+        )
+        return TriggerRun(invocation, response, error)

@@ -5,9 +5,9 @@ signing keys, and the DynamoDB tables the triggers use. When the invoker runs th
 other processes (``--invoke rie``), it publishes the moto server their AWS calls go to
 (``aws_endpoint_url``, see :mod:`harness.invokers.local_aws`), and the tables are created and
 seeded through that endpoint so the functions find them. The harness adds trigger dispatch with
-Cognito's ClientMetadata routing, trigger results applied, and Cognito's trigger errors. Each
-API operation lives in one module of :mod:`harness.emulator.operations`; this module is the shared
-state they work on.
+Cognito's ClientMetadata routing, trigger results applied, and Cognito's trigger errors. This
+module builds the pool and seeds it; each call runs through :mod:`harness.emulator.service`
+against a :class:`~harness.emulator.context.Target` (the template's pool, or one adopted).
 
 Everything comes from the SAM template: the pool and client settings, which function serves
 which trigger, and the tables, under the names the functions see in their environment.
@@ -15,31 +15,26 @@ which trigger, and the tables, under the names the functions see in their enviro
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
-import hmac
-import secrets
 import time
-import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import boto3
 from moto import mock_aws
-from moto.cognitoidp.models import CognitoIdpUser, UserStatus, cognitoidp_backends
+from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
 from harness.cognito import errors
+from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
 from harness.emulator.seeding import dynamodb_item, legacy_user_item
-from harness.emulator.sessions import AuthSession
-from harness.emulator.users import status_of
+from harness.emulator.service import execute
+from harness.emulator.sessions import SessionStore
+from harness.emulator.users import user_attributes
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
 from harness.invokers.local_aws import trigger_client
-from harness.redaction import redact_params
 from harness.results import CallRecord
 from harness.settings import Settings
 from harness.stack import (
@@ -51,13 +46,7 @@ from harness.stack import (
     load_stack,
 )
 
-#: Defaults of the app client's validity settings, used when the template sets none.
-#: [D] CreateUserPoolClient API reference: AuthSessionValidity 3 minutes; AccessTokenValidity
-#: and IdTokenValidity 60 minutes; RefreshTokenValidity 30 days; TokenValidityUnits hours/days.
-SESSION_SECONDS = 180
-DEFAULT_TOKEN_SECONDS = {"AccessToken": 3600, "IdToken": 3600, "RefreshToken": 30 * 86400}
-_DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
-_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+__all__ = ["SESSION_SECONDS", "Emulator"]
 
 
 class Emulator:
@@ -94,7 +83,7 @@ class Emulator:
             self._override(overrides)
         self.clock = clock
         self.region = self.stack.region
-        self.sessions: dict[str, AuthSession] = {}
+        self.sessions = SessionStore()
         #: Pools created through the API that were given the template's triggers.
         self._adopted: dict[str, PoolSpec] = {}
         self.calls: list[CallRecord] = []
@@ -224,98 +213,36 @@ class Emulator:
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         self.backend = backend
         self.pool = backend.user_pools[self.user_pool_id]
+        #: The template's pool and client, as calls run against them.
+        self.target = Target(
+            backend=backend,
+            pool=self.pool,
+            pool_spec=self.pool_spec,
+            client_id=self.client_id,
+            client_spec=self.client_spec,
+            dispatcher=self.dispatcher,
+            settings=self.settings,
+            clock=self.clock,
+            sessions=self.sessions,
+            id_map=self.id_map,
+        )
 
     def trigger_client(self, service: str) -> Any:
         """A boto3 client of the AWS the triggers call: the invoker's endpoint, else the mock."""
         return trigger_client(service, self.region, aws_endpoint_url_of(self.invoker))
 
-    # ------------------------------------------------------------------ ids and users
-
-    def resolve_pool_id(self, user_pool_id: Any) -> str:
-        """Map a call's UserPoolId (the emulated one, or a deployed pool's) onto the pool."""
-        if not isinstance(user_pool_id, str) or not user_pool_id:
-            raise errors.InvalidParameterException(
-                "1 validation error detected: Value null at 'userPoolId' failed to satisfy "
-                "constraint: Member must not be null"
-            )
-        if user_pool_id != self.user_pool_id:
-            self.id_map.setdefault(user_pool_id, self.user_pool_id)
-        return self.user_pool_id
-
-    def resolve_client_id(self, client_id: Any) -> str:
-        if not isinstance(client_id, str) or not client_id:
-            raise errors.InvalidParameterException(
-                "1 validation error detected: Value null at 'clientId' failed to satisfy "
-                "constraint: Member must not be null"
-            )
-        if client_id != self.client_id:
-            self.id_map.setdefault(client_id, self.client_id)
-        return self.client_id
-
-    @property
-    def prevent_user_existence_errors(self) -> bool:
-        return self.client_spec.prevent_user_existence_errors
-
-    @property
-    def explicit_auth_flows(self) -> tuple[str, ...]:
-        return self.client_spec.explicit_auth_flows
+    # ------------------------------------------------------------------ the template pool
 
     @property
     def client_secret(self) -> str | None:
         """The app client's secret, when it has one (GenerateSecret)."""
-        client = self.pool.clients.get(self.client_id)
-        return str(client.secret) if client is not None and client.generate_secret else None
-
-    def check_secret_hash(self, username: str, given: Any) -> None:
-        """A client with a secret needs SECRET_HASH = Base64(HMAC-SHA256(secret, username +
-        client id)) on every call that names a user. [D] "Computing secret hash values",
-        Cognito Developer Guide; the messages are Cognito's."""
-        secret = self.client_secret
-        if secret is None:
-            return
-        if not given:
-            raise errors.NotAuthorizedException(
-                f"Client {self.client_id} is configured with secret but SECRET_HASH was not "
-                "received"
-            )
-        digest = hmac.new(
-            secret.encode(), (username + self.client_id).encode(), hashlib.sha256
-        ).digest()
-        if not hmac.compare_digest(str(given), base64.b64encode(digest).decode()):
-            raise errors.NotAuthorizedException(
-                f"Unable to verify secret hash for client {self.client_id}"
-            )
-
-    @property
-    def session_seconds(self) -> float:
-        """How long a challenge's Session lives: the client's AuthSessionValidity (minutes)."""
-        minutes = self.client_spec.properties.get("AuthSessionValidity")
-        return float(minutes) * 60 if minutes else SESSION_SECONDS
-
-    def token_seconds(self, token: str) -> int:
-        """Lifetime of ``AccessToken`` / ``IdToken`` / ``RefreshToken``, from the client."""
-        value = self.client_spec.properties.get(f"{token}Validity")
-        if not value:
-            return DEFAULT_TOKEN_SECONDS[token]
-        units = (self.client_spec.properties.get("TokenValidityUnits") or {}).get(token)
-        return int(value) * _UNIT_SECONDS.get(units or _DEFAULT_UNITS[token], 3600)
+        return self.target.client_secret
 
     def find_user(self, username: str) -> CognitoIdpUser | None:
-        user: CognitoIdpUser | None = self.pool._get_user(username)
-        if user is None and not self.pool_spec.properties.get("UsernameConfiguration", {}).get(
-            "CaseSensitive", True
-        ):
-            folded = username.casefold()
-            user = next(
-                (u for name, u in self.pool.users.items() if name.casefold() == folded), None
-            )
-        return user
+        return self.target.find_user(username)
 
     def user_attributes(self, user: CognitoIdpUser, *, with_status: bool = False) -> dict[str, str]:
-        attributes = {a["Name"]: str(a["Value"]) for a in user.attributes}
-        if with_status:
-            attributes["cognito:user_status"] = status_of(user)
-        return attributes
+        return user_attributes(user, with_status=with_status)
 
     def create_user(
         self,
@@ -325,43 +252,9 @@ class Emulator:
         status: str,
         attributes: Mapping[str, str],
     ) -> CognitoIdpUser:
-        user = CognitoIdpUser(
-            self.user_pool_id,
-            username,
-            password,
-            # moto compares statuses by identity (`is UserStatus.CONFIRMED`): store the enum.
-            UserStatus[status],
-            [{"Name": k, "Value": v} for k, v in attributes.items()],
+        return self.target.create_user(
+            username, password=password, status=status, attributes=attributes
         )
-        self.pool.users[user.username] = user
-        return user
-
-    def new_code(self) -> str:
-        """The code the pool "sends" (SMS, email): the ``mfa_code`` setting."""
-        return self.settings.mfa_code
-
-    # ------------------------------------------------------------------ sessions
-
-    def open_session(self, session: AuthSession) -> str:
-        token = secrets.token_urlsafe(48)
-        self.sessions[token] = session
-        return token
-
-    def take_session(self, token: Any, challenge: str) -> AuthSession:
-        # Not removed here: a wrong MFA code leaves the session usable; operations close it.
-        session = self.sessions.get(token) if isinstance(token, str) else None
-        if session is None:
-            raise errors.NotAuthorizedException("Invalid session for the user.")
-        if self.clock() - session.created > self.session_seconds:
-            del self.sessions[token]
-            raise errors.NotAuthorizedException("Invalid session for the user, session is expired.")
-        if session.challenge != challenge:
-            raise errors.InvalidParameterException(
-                f"Incorrect challenge name: expected {session.challenge}, got {challenge}"
-            )
-        return session
-
-    # ------------------------------------------------------------------ calls
 
     # ------------------------------------------------------------------ pools created by API
 
@@ -392,22 +285,18 @@ class Emulator:
     def adopted_pools(self) -> tuple[str, ...]:
         return tuple(self._adopted)
 
-    def _adopted_target(self, params: Mapping[str, Any]) -> tuple[str, str] | None:
-        """(pool id, client id) of an adopted pool this call is for, if any."""
+    def _target_for(self, params: Mapping[str, Any]) -> Target:
+        """The adopted pool a call names (by UserPoolId, or one of its ClientIds), else the
+        template's."""
         pool_id, client_id = params.get("UserPoolId"), params.get("ClientId")
         for adopted in self._adopted:
             clients = self.backend.user_pools[adopted].clients
             if pool_id == adopted or (isinstance(client_id, str) and client_id in clients):
                 chosen = client_id if client_id in clients else next(iter(clients), "")
-                return adopted, str(chosen)
-        return None
+                return self._adopted_target(adopted, str(chosen))
+        return self.target
 
-    @contextmanager
-    def _on_pool(self, target: tuple[str, str] | None) -> Iterator[None]:
-        if target is None:
-            yield
-            return
-        pool_id, client_id = target
+    def _adopted_target(self, pool_id: str, client_id: str) -> Target:
         pool = self.backend.user_pools[pool_id]
         client = pool.clients.get(client_id)
         config = client.extended_config if client is not None else {}
@@ -420,25 +309,24 @@ class Emulator:
             generate_secret=bool(getattr(client, "generate_secret", False)),
             properties=dict(config),
         )
+        pool_spec = self._adopted[pool_id]
         dispatcher = TriggerDispatcher(
             self.dispatcher.functions,
             self.invoker,
             self.settings,
             region=self.region,
             user_pool_id=pool_id,
-            pre_token_version=self._adopted[pool_id].pre_token_generation_version,
+            pre_token_version=pool_spec.pre_token_generation_version,
             prevent_user_existence_errors=client_spec.prevent_user_existence_errors,
         )
-        names = ("user_pool_id", "client_id", "pool", "pool_spec", "client_spec", "dispatcher")
-        saved = {name: getattr(self, name) for name in names}
-        self.user_pool_id, self.client_id, self.pool = pool_id, client_id, pool
-        self.pool_spec, self.client_spec = self._adopted[pool_id], client_spec
-        self.dispatcher = dispatcher
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                setattr(self, name, value)
+        return dataclasses.replace(
+            self.target,
+            pool=pool,
+            pool_spec=pool_spec,
+            client_id=client_id,
+            client_spec=client_spec,
+            dispatcher=dispatcher,
+        )
 
     # ------------------------------------------------------------------ calls
 
@@ -447,37 +335,7 @@ class Emulator:
 
         Cognito's errors do not raise here: they are the call's outcome (``record.error``).
         """
-        with self._on_pool(self._adopted_target(params) if self._adopted else None):
-            return self._call(operation, params, source)
-
-    def _call(self, operation: str, params: Mapping[str, Any], source: str) -> CallRecord:
-        from harness.emulator.operations import OPERATIONS
-
-        handler = OPERATIONS.get(operation)
-        self.dispatcher.invocations = []
-        record = CallRecord(
-            operation=operation,
-            source=source,
-            request=redact_params(dict(params)),
-            invocations=self.dispatcher.invocations,
-        )
-        started = time.perf_counter()
-        try:
-            if handler is None:
-                raise errors.UnsupportedOperationException(
-                    f"{operation} is not emulated; supported: {', '.join(sorted(OPERATIONS))}"
-                )
-            record.response = handler(self, dict(params))
-        except errors.CognitoError as error:
-            record.error = error
-        except Exception as error:  # a harness bug, or a trigger answer it could not read
-            # Shown as the call's outcome (InternalErrorException, as Cognito answers its own
-            # failures) with the traceback kept, instead of ending the replay or the server.
-            record.error = errors.InternalErrorException(
-                f"harness error during {operation}: {type(error).__name__}: {error}"
-            )
-            record.traceback = traceback.format_exc()
-        record.duration_ms = (time.perf_counter() - started) * 1000
+        record = execute(self._target_for(params), operation, params, source=source)
         self.calls.append(record)
         return record
 

@@ -16,12 +16,12 @@ from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.parsers import create_parser
 
-from harness.emulator.operations import OPERATIONS
+from harness.emulator.service import OPERATIONS
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
 
-    from harness.emulator import Emulator
+    from harness.emulator.pool import Emulator
     from harness.results import CallRecord
 
 _EVENT = "before-call.cognito-identity-provider.*"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
+
+from harness.cognito import errors
 
 
 @dataclass
@@ -23,3 +26,35 @@ class AuthSession:
     srp: Any = None
     #: The triggerSource PreTokenGeneration uses when this session ends in tokens.
     token_source: str = "TokenGeneration_Authentication"
+
+
+class SessionStore:
+    """The open challenge sessions of an emulator, by their ``Session`` string."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, AuthSession] = {}
+
+    def open(self, session: AuthSession) -> str:
+        token = secrets.token_urlsafe(48)
+        self._open[token] = session
+        return token
+
+    def take(self, token: Any, challenge: str, *, now: float, lifetime: float) -> AuthSession:
+        """The session ``token`` names, for an answer to ``challenge``; Cognito's errors else.
+
+        Not closed here: a wrong MFA code leaves the session usable; operations close it.
+        """
+        session = self._open.get(token) if isinstance(token, str) else None
+        if session is None:
+            raise errors.NotAuthorizedException("Invalid session for the user.")
+        if now - session.created > lifetime:
+            del self._open[token]
+            raise errors.NotAuthorizedException("Invalid session for the user, session is expired.")
+        if session.challenge != challenge:
+            raise errors.InvalidParameterException(
+                f"Incorrect challenge name: expected {session.challenge}, got {challenge}"
+            )
+        return session
+
+    def close(self, token: str) -> None:
+        self._open.pop(token, None)

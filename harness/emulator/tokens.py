@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser
 
 from harness.cognito import errors
-
-if TYPE_CHECKING:
-    from harness.emulator import Emulator
+from harness.emulator.context import CallContext
+from harness.settings import Settings
 
 #: Claims a pre token generation trigger cannot add, change or suppress.
 #: [D] user-pool-lambda-pre-token-generation ("You can't modify the following claims"), plus
@@ -60,19 +59,21 @@ def _is_protected(claim: str) -> bool:
 
 
 def issue_tokens(
-    emu: Emulator,
+    ctx: CallContext,
     user: CognitoIdpUser,
     *,
-    operation: str,
     trigger_source: str,
-    client_metadata: Mapping[str, str] | None,
     refresh_token: str | None = None,
     run_trigger: bool = True,
+    routed_as: str | None = None,
 ) -> dict[str, Any]:
-    """Run PreTokenGeneration (if wired) and return the call's ``AuthenticationResult``."""
-    client_id = emu.client_id
+    """Run PreTokenGeneration (if wired) and return the call's ``AuthenticationResult``.
+
+    ``routed_as``: the operation whose ClientMetadata routing applies, if not the call's own.
+    """
+    client_id = ctx.client_id
     groups = sorted(g.group_name for g in user.groups)
-    attributes = emu.user_attributes(user)
+    attributes = ctx.user_attributes(user)
     id_claims: dict[str, Any] = {
         name: (value == "true" if name in _BOOLEAN_ATTRIBUTES else value)
         for name, value in attributes.items()
@@ -84,17 +85,13 @@ def issue_tokens(
         access_claims["cognito:groups"] = list(groups)
     scopes = [ACCESS_SCOPE]
 
-    version = emu.pool_spec.pre_token_generation_version
+    version = ctx.pool_spec.pre_token_generation_version
     response = (
         None
         if not run_trigger
-        else emu.dispatcher.run(
+        else ctx.run_trigger(
             trigger_source,
-            operation=operation,
-            username=user.username,
-            client_id=client_id,
-            user_attributes=emu.user_attributes(user, with_status=True),
-            client_metadata=client_metadata,
+            user,
             request={
                 "groupConfiguration": {
                     "groupsToOverride": list(groups),
@@ -103,31 +100,32 @@ def issue_tokens(
                 },
                 **({"scopes": list(scopes)} if version != "V1_0" else {}),
             },
+            routed_as=routed_as,
         )
     )
     if response:
-        scopes = _apply(emu, version, response, id_claims, access_claims, scopes)
+        scopes = _apply(ctx.settings, version, response, id_claims, access_claims, scopes)
 
     if refresh_token is None:
-        refresh_token, origin_jti = emu.pool.create_refresh_token(client_id, user.username)
+        refresh_token, origin_jti = ctx.pool.create_refresh_token(client_id, user.username)
         new_refresh: str | None = refresh_token
     else:
-        origin_jti = (emu.pool.refresh_tokens.get(refresh_token) or ("", "", ""))[2]
+        origin_jti = (ctx.pool.refresh_tokens.get(refresh_token) or ("", "", ""))[2]
         new_refresh = None
     event_id = str(uuid.uuid4())
     common = {"origin_jti": origin_jti, "event_id": event_id}
-    id_token, _ = emu.pool.create_jwt(
-        client_id, user.username, "id", emu.token_seconds("IdToken"), {**id_claims, **common}
+    id_token, _ = ctx.pool.create_jwt(
+        client_id, user.username, "id", ctx.token_seconds("IdToken"), {**id_claims, **common}
     )
-    access_token, expires = emu.pool.create_jwt(
+    access_token, expires = ctx.pool.create_jwt(
         client_id,
         user.username,
         "access",
-        emu.token_seconds("AccessToken"),
+        ctx.token_seconds("AccessToken"),
         {**access_claims, **common, "scope": " ".join(scopes)},
     )
-    emu.pool.id_tokens[id_token] = (client_id, user.username)
-    emu.pool.access_tokens[access_token] = (client_id, user.username)
+    ctx.pool.id_tokens[id_token] = (client_id, user.username)
+    ctx.pool.access_tokens[access_token] = (client_id, user.username)
     result: dict[str, Any] = {
         "AccessToken": access_token,
         "ExpiresIn": expires,
@@ -139,9 +137,9 @@ def issue_tokens(
     return result
 
 
-def _refuse(emu: Emulator, claim: str) -> bool:
+def _refuse(settings: Settings, claim: str) -> bool:
     """True to drop the claim silently; raises when the setting says Cognito refuses it."""
-    if emu.settings.protected_claim_override == "ignore":
+    if settings.protected_claim_override == "ignore":
         return True
     raise errors.InvalidLambdaResponseException(
         f"Invalid lambda function output : Invalid claim override: {claim}"
@@ -149,7 +147,7 @@ def _refuse(emu: Emulator, claim: str) -> bool:
 
 
 def _override(
-    emu: Emulator,
+    settings: Settings,
     claims: dict[str, Any],
     details: Mapping[str, Any] | None,
     *,
@@ -159,11 +157,11 @@ def _override(
         return
     add = _object(details.get("claimsToAddOrOverride"))
     for name in _strings(details.get("claimsToSuppress")) or []:
-        if _is_protected(name) and _refuse(emu, name):
+        if _is_protected(name) and _refuse(settings, name):
             continue
         claims.pop(name, None)
     for name, value in add.items():
-        if _is_protected(name) and _refuse(emu, name):
+        if _is_protected(name) and _refuse(settings, name):
             continue
         if strings_only and not isinstance(value, str):
             # [D] V1_0: claimsToAddOrOverride is a map of strings.
@@ -190,7 +188,7 @@ def _strings(value: Any) -> list[str] | None:
 
 
 def _apply(
-    emu: Emulator,
+    settings: Settings,
     version: str,
     response: Mapping[str, Any],
     id_claims: dict[str, Any],
@@ -199,13 +197,13 @@ def _apply(
 ) -> list[str]:
     if version == "V1_0":
         details = _object(response.get("claimsOverrideDetails"))
-        _override(emu, id_claims, details, strings_only=True)
+        _override(settings, id_claims, details, strings_only=True)
         _groups(_object(details.get("groupOverrideDetails")), id_claims, access_claims)
         return scopes
     details = _object(response.get("claimsAndScopeOverrideDetails"))
-    _override(emu, id_claims, _object(details.get("idTokenGeneration")), strings_only=False)
+    _override(settings, id_claims, _object(details.get("idTokenGeneration")), strings_only=False)
     access = _object(details.get("accessTokenGeneration"))
-    _override(emu, access_claims, access, strings_only=False)
+    _override(settings, access_claims, access, strings_only=False)
     for scope in _strings(access.get("scopesToSuppress")) or []:
         if scope in scopes:
             scopes.remove(scope)

@@ -2,81 +2,43 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moto.cognitoidp.models import UserStatus
 
 from harness.cognito import errors
-from harness.emulator.operations._signin import client_metadata, send_message
-from harness.emulator.operations.initiate_auth import create_migrated_user
-from harness.emulator.operations.sign_up import (
-    CODE_MISMATCH,
-    delivery,
-    post_confirmation,
-    validate_password,
+from harness.emulator.context import CallContext
+from harness.emulator.flows import migration
+from harness.emulator.flows.accounts import NO_SUCH_USER, user_with_code
+from harness.emulator.flows.delivery import (
+    delivery_to,
+    send_message,
+    simulated_delivery,
 )
+from harness.emulator.flows.passwords import validate_password
+from harness.emulator.flows.requests import required
 
-if TYPE_CHECKING:
-    from harness.emulator import Emulator
 
-
-def forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
-    emu.resolve_client_id(params.get("ClientId"))
-    emu.check_secret_hash(str(params.get("Username") or ""), params.get("SecretHash"))
-    username = params.get("Username")
-    if not isinstance(username, str) or not username:
-        raise errors.InvalidParameterException("Missing required parameter Username")
-    metadata = client_metadata(params)
-    user = emu.find_user(username)
-    if user is None and emu.dispatcher.has("UserMigration"):
-        # [D] user-pool-lambda-migrate-user: UserMigration_ForgotPassword, no password; the
-        # user is created in RESET_REQUIRED and receives the code.
-        response = emu.dispatcher.run(
-            "UserMigration_ForgotPassword",
-            operation="ForgotPassword",
-            username=username,
-            client_id=emu.client_id,
-            user_attributes={},
-            client_metadata=metadata,
-            request={"userAttributes": None},
-        )
-        assert response is not None
-        user = create_migrated_user(
-            emu, "ForgotPassword", username, response, metadata, password=None
-        )
-        user.status = UserStatus.RESET_REQUIRED
+def forgot_password(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
+    username = required(params.get("Username"), "Username")
+    user = ctx.find_user(username)
+    if user is None and ctx.has_trigger("UserMigration"):
+        # [D] user-pool-lambda-migrate-user: the user is created and receives the code.
+        user = migration.forgot_password(ctx, username)
     if user is None:
-        if emu.prevent_user_existence_errors:
-            # [D] user-pool-managing-errors: a simulated delivery, so nobody learns who exists.
-            return {
-                "CodeDeliveryDetails": {
-                    "Destination": "u***@e***",
-                    "DeliveryMedium": "EMAIL",
-                    "AttributeName": "email",
-                }
-            }
-        raise errors.UserNotFoundException("Username/client id combination not found.")
+        if ctx.prevent_user_existence_errors:
+            return {"CodeDeliveryDetails": simulated_delivery()}
+        raise errors.UserNotFoundException(NO_SUCH_USER)
     if not user.enabled:
         raise errors.NotAuthorizedException("User is disabled.")
-    send_message(emu, "CustomMessage_ForgotPassword", "ForgotPassword", user, metadata)
-    return {"CodeDeliveryDetails": delivery(emu.user_attributes(user))}
+    send_message(ctx, "CustomMessage_ForgotPassword", user)
+    return {"CodeDeliveryDetails": delivery_to(user)}
 
 
-def confirm_forgot_password(emu: Emulator, params: dict[str, Any]) -> dict[str, Any]:
-    emu.resolve_client_id(params.get("ClientId"))
-    emu.check_secret_hash(str(params.get("Username") or ""), params.get("SecretHash"))
-    username = params.get("Username")
-    user = emu.find_user(username) if isinstance(username, str) else None
-    if user is None:
-        raise errors.UserNotFoundException("Username/client id combination not found.")
-    # Validate the whole request before changing anything: a bad ClientMetadata must not
-    # leave the password reset (contract 3: ClientMetadata is a string-to-string map).
-    metadata = client_metadata(params)
-    if params.get("ConfirmationCode") != emu.new_code():
-        raise errors.CodeMismatchException(CODE_MISMATCH)
-    user.password = validate_password(emu, params.get("Password"))
+def confirm_forgot_password(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = user_with_code(ctx, params)
+    user.password = validate_password(ctx, params.get("Password"))
     user.status = UserStatus.CONFIRMED
-    post_confirmation(
-        emu, "PostConfirmation_ConfirmForgotPassword", "ConfirmForgotPassword", user, metadata
-    )
+    ctx.run_trigger("PostConfirmation_ConfirmForgotPassword", user)
     return {}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from harness.emulator import Emulator
-from harness.emulator.operations import OPERATIONS
+from harness.emulator.service import OPERATIONS
 from harness.results import CallRecord
 from harness.settings import Settings
 from tests.support.emulator import (
