@@ -95,7 +95,12 @@ def replay(
         if invoke_mode != "inprocess":
             raise click.UsageError("--live replays against the deployed pool: drop --invoke")
         result = run_live(
-            loaded, **target, allow_writes=allow_writes, log_wait_seconds=log_wait, progress=show
+            loaded,
+            **target,
+            allow_writes=allow_writes,
+            log_wait_seconds=log_wait,
+            progress=show,
+            stack=stack,
         )
     else:
         invoker = command_invoker(invoke_mode, stack, target)

@@ -19,7 +19,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from moto import mock_aws
@@ -29,10 +29,11 @@ from harness.cognito import errors
 from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
-from harness.emulator.seeding import dynamodb_item, legacy_user_item
+from harness.emulator.seeding import dynamodb_item, table_items
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
 from harness.emulator.users import user_attributes
+from harness.errors import HarnessInputError, suggest
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
 from harness.invokers.local_aws import trigger_client
 from harness.results import CallRecord
@@ -47,6 +48,10 @@ from harness.stack import (
 )
 
 __all__ = ["SESSION_SECONDS", "Emulator"]
+
+
+class SetupError(HarnessInputError, ValueError):
+    """A pool or client override (``setup.pool``, a pool or client name) the stack cannot take."""
 
 
 class Emulator:
@@ -69,9 +74,11 @@ class Emulator:
         self.stack = stack if isinstance(stack, Stack) else load_stack(Path(stack))
         self.settings = settings or Settings()
         self.invoker: Invoker = invoker or InProcessInvoker(region=self.stack.region)
-        self.pool_spec = self.stack.pools[pool] if pool else self.stack.default_pool
+        self.pool_spec = _named(self.stack.pools, pool, "pool", self.stack) or (
+            self.stack.default_pool
+        )
         if client:
-            self.client_spec = self.stack.clients[client]
+            self.client_spec = _named(self.stack.clients, client, "client", self.stack)
         else:
             own = [
                 c
@@ -99,7 +106,7 @@ class Emulator:
     def _override(self, overrides: Mapping[str, Any]) -> None:
         unknown = sorted(set(overrides) - set(self.OVERRIDABLE))
         if unknown:
-            raise ValueError(
+            raise SetupError(
                 f"setup.pool: cannot override {', '.join(unknown)}; "
                 f"overridable: {', '.join(self.OVERRIDABLE)}"
             )
@@ -108,7 +115,7 @@ class Emulator:
         _check_override(overrides, "MfaConfiguration", ("OFF", "ON", "OPTIONAL"))
         flows = overrides.get("ExplicitAuthFlows", [])
         if not isinstance(flows, list) or not all(f in _AUTH_FLOW_NAMES for f in flows):
-            raise ValueError(
+            raise SetupError(
                 "setup.pool.ExplicitAuthFlows must be a list of "
                 f"{', '.join(sorted(_AUTH_FLOW_NAMES))}; got {flows!r}"
             )
@@ -342,33 +349,12 @@ class Emulator:
     # ------------------------------------------------------------------ seeding
 
     def put_items(self, table_logical_id: str, items: Sequence[Mapping[str, Any]]) -> None:
-        """Put plain-JSON items into a template table (by logical id)."""
-        table = self.stack.tables.get(table_logical_id)
-        if table is None:
-            raise KeyError(
-                f"no table {table_logical_id!r} in {self.stack.path.name}; "
-                f"tables: {', '.join(self.stack.tables) or '(none)'}"
-            )
+        """Put records into a template table (by logical id), through the table's seeder when
+        the template names one (:mod:`harness.emulator.seeding`)."""
+        table, stored = table_items(self.stack, table_logical_id, list(items), self.clock())
         client = self.trigger_client("dynamodb")
-        for item in items:
-            client.put_item(
-                TableName=table.table_name,
-                Item=dynamodb_item(item),
-            )
-
-    def add_legacy_user(self, item: Mapping[str, Any], *, table: str = "LegacyUsersTable") -> None:
-        """A legacy user for the project's migration trigger; ``password`` is hashed here."""
-        self.put_items(table, [legacy_user_item(item)])
-
-    def add_invitation(self, item: Mapping[str, Any], *, table: str = "InvitationsTable") -> None:
-        data = dict(item)
-        expires_in = data.pop("expires_in", 86_400)
-        if not isinstance(expires_in, int | float):
-            raise ValueError(
-                f"invitation {data.get('code')!r}: expires_in must be a number of seconds"
-            )
-        data.setdefault("expires_at", int(self.clock() + expires_in))
-        self.put_items(table, [data])
+        for item in stored:
+            client.put_item(TableName=table.table_name, Item=dynamodb_item(item))
 
     def add_user(
         self,
@@ -422,6 +408,21 @@ _AUTH_FLOW_NAMES = frozenset(
 
 def _check_override(overrides: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> None:
     if name in overrides and overrides[name] not in allowed:
-        raise ValueError(
+        raise SetupError(
             f"setup.pool.{name} must be one of {', '.join(allowed)}; got {overrides[name]!r}"
         )
+
+
+_Spec = TypeVar("_Spec")
+
+
+def _named(specs: Mapping[str, _Spec], name: str | None, kind: str, stack: Stack) -> Any:
+    """The pool or app client the caller named by logical id (None: none named)."""
+    if name is None:
+        return None
+    if name not in specs:
+        raise SetupError(
+            f"no {kind} {name!r} in {stack.path.name}{suggest(name, specs)}; "
+            f"{kind}s: {', '.join(specs) or '(none)'}"
+        )
+    return specs[name]

@@ -1,44 +1,105 @@
-"""Turning a replay's setup into what the stores hold, for the emulator and the live replay.
+"""Putting a setup's or a test's records into the stack's tables, the same way everywhere.
 
-Both seed the same tables the same way: legacy users as the project's migration trigger reads
-them (PBKDF2-SHA256 of the plaintext demo password), items as DynamoDB's typed JSON.
+The harness knows no table's record layout: a record goes into the table as it is (plain JSON,
+numbers as DynamoDB decimals), unless the template names a *seeder* for the table, a function
+of the project's own code that turns the record into the stored item (hashing a plaintext demo
+password as the project's migration trigger expects, say)::
+
+    LegacyUsersTable:
+      Type: AWS::DynamoDB::Table
+      Metadata:
+        CognitoTriggerHarness:
+          Seeder: events/seeders.py:legacy_user    # path relative to the template's folder
+
+``def legacy_user(record: dict, now: float) -> dict`` gets a copy of the record and the
+emulated clock (epoch seconds), and returns the item. It raises ``ValueError`` (or
+``KeyError``/``TypeError``) with a one-line message for a record it cannot use. The emulated
+replay, ``harness.testing``, ``harness serve`` and the live replay all seed through here.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import secrets
-from collections.abc import Mapping
+import importlib.util
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
+from harness.errors import HarnessInputError
+from harness.stack import Stack, TableSpec
+
 _SERIALIZER = TypeSerializer()
 
+Seeder = Callable[[dict[str, Any], float], Mapping[str, Any]]
 
-def legacy_user_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A legacy-user item with its plaintext ``password`` replaced by a salted PBKDF2 hash."""
-    data = dict(item)
-    name = data.get("username")
-    if not isinstance(name, str) or not name:
-        raise ValueError(f'a legacy user needs a "username": {sorted(data)}')
-    password = data.pop("password", None)
-    if not isinstance(password, str) or not password:
-        raise ValueError(f"legacy user '{name}' needs a \"password\" (plaintext; it is hashed)")
-    salt = secrets.token_bytes(16)
-    iterations = data.pop("iterations", 10_000)
-    if not isinstance(iterations, int) or not 0 < iterations <= 1_000_000:
-        raise ValueError(f"legacy user '{name}': iterations must be a whole number up to 1000000")
-    data.setdefault("realm", "default")
-    data["username"] = str(data["username"]).lower()
-    data.update(
-        salt=salt.hex(),
-        iterations=iterations,
-        algorithm="pbkdf2_sha256",
-        password_hash=hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex(),
-    )
-    return data
+
+class SeedError(HarnessInputError, ValueError):
+    """A record that cannot go into its table, or a seeder that cannot be loaded."""
+
+
+def table_of(stack: Stack, logical_id: str) -> TableSpec:
+    table = stack.tables.get(logical_id)
+    if table is None:
+        raise SeedError(
+            f"no table {logical_id!r} in {stack.path.name}; "
+            f"tables: {', '.join(stack.tables) or '(none)'}"
+        )
+    return table
+
+
+def table_items(
+    stack: Stack, logical_id: str, records: Sequence[Mapping[str, Any]], now: float
+) -> tuple[TableSpec, list[dict[str, Any]]]:
+    """The table and the items its records become (through its seeder, if it has one)."""
+    table = table_of(stack, logical_id)
+    if table.seeder is None:
+        return table, [dict(record) for record in records]
+    seeder = load_seeder(stack.path.parent, table.seeder)
+    items = []
+    for number, record in enumerate(records, 1):
+        if not isinstance(record, Mapping):
+            raise SeedError(f"{logical_id} record {number} must be an object")
+        try:
+            item = seeder(dict(record), now)
+        except (ValueError, KeyError, TypeError) as error:
+            raise SeedError(f"{logical_id} record {number}: {_message(error)}") from None
+        if not isinstance(item, Mapping):
+            raise SeedError(
+                f"{logical_id}'s seeder {table.seeder} returned {type(item).__name__}, not an "
+                "object"
+            )
+        items.append(dict(item))
+    return table, items
+
+
+@functools.cache
+def load_seeder(folder: Path, reference: str) -> Seeder:
+    """The function ``path.py:name`` names, ``path`` relative to ``folder``; loaded once."""
+    path_text, _, name = reference.rpartition(":")
+    path = (folder / path_text).resolve()
+    if not path.is_file():
+        raise SeedError(
+            f"seeder {reference}: no file {path}; the path is relative to the template's folder"
+        )
+    # A private module name per file: two projects' seeders.py never collide.
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(f"_harness_seeder_{digest}", path)
+    if spec is None or spec.loader is None:
+        raise SeedError(f"seeder {reference}: {path} is not a Python module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    function = getattr(module, name, None)
+    if not callable(function):
+        raise SeedError(f"seeder {reference}: {path.name} defines no function {name!r}")
+    return function  # type: ignore[no-any-return]
+
+
+def _message(error: Exception) -> str:
+    return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
 
 
 def _decimal(value: Any) -> Any:

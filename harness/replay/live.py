@@ -19,7 +19,7 @@ What ``run_live`` does (the loop itself is :func:`harness.replay.runner.replay_c
 :class:`LivePool` as its backend):
 
 1. Refuses, before any AWS call, a replay that would write to the real pool without
-   ``allow_writes``: setup users, legacy users, invitations or table items, or a call other than
+   ``allow_writes``: setup users or table records, or a call other than
    a sign-in (``AdminInitiateAuth``, ``InitiateAuth``, the two ``RespondToAuthChallenge``) or a
    read (``Get*``, ``List*``, ``Describe*``, ``AdminGet*``, ``AdminList*``).
 2. Finds the pool, the app client and the functions wired to its triggers
@@ -70,6 +70,7 @@ from harness.replay.model import ApiCall, Replay
 from harness.replay.runner import Progress, replay_calls
 from harness.results import CallRecord, CallResult, LiveReplayResult
 from harness.settings import Settings
+from harness.stack import Stack
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -94,10 +95,6 @@ def write_plan(replay: Replay) -> list[str]:
     if setup.users:
         names = ", ".join(user.username for user in setup.users)
         plan.append(f"creates {plural(len(setup.users), 'user')} ({names})")
-    if setup.legacy_users:
-        plan.append(f"writes {plural(len(setup.legacy_users), 'legacy user')}")
-    if setup.invitations:
-        plan.append(f"writes {plural(len(setup.invitations), 'invitation')}")
     for table, items in setup.tables.items():
         plan.append(f"writes {plural(len(items), 'item')} to {table}")
     for call in replay.calls:
@@ -278,6 +275,8 @@ class LivePool:
     log_wait_seconds: float
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
+    #: The local template: its tables' seeders turn setup records into items.
+    stack: Stack | None = None
     #: The replay's own pool and client ids → the target's.
     id_map: dict[str, str] = field(default_factory=dict, init=False)
     #: The report's summary lines.
@@ -322,7 +321,15 @@ class LivePool:
                 f"setup {' and '.join(ignored)} ignored live: the deployed pool decides "
                 "(the named settings are the emulator's)"
             )
-        seed_pool(self.session, self.cognito, self.target, replay.setup, self._writes, self.clock)
+        seed_pool(
+            self.session,
+            self.cognito,
+            self.target,
+            replay.setup,
+            self._writes,
+            self.clock,
+            stack=self.stack,
+        )
         self._seeded = {user.username.casefold() for user in replay.setup.users}
         named = sorted(
             {n for call in replay.calls for n in _names_in(call.params) if "${" not in n}
@@ -423,8 +430,10 @@ def run_live(
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
     progress: Progress | None = None,
+    stack: Stack | None = None,
 ) -> LiveReplayResult:
-    """Replay ``replay`` against the deployed pool; see the module docstring.
+    """Replay ``replay`` against the deployed pool; see the module docstring. ``stack`` is the
+    local template, whose tables' seeders turn the setup's records into items.
 
     Cognito errors are outcomes; a problem with the target, the credentials or a permission,
     or a write refused, raises :class:`LiveError` (one line); a ``${previous:...}`` without a
@@ -443,6 +452,7 @@ def run_live(
         log_wait_seconds=log_wait_seconds,
         clock=clock,
         sleep=sleep,
+        stack=stack,
     )
     with pool:
         results = replay_calls(pool, replay, progress)

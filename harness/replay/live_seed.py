@@ -2,7 +2,7 @@
 
 Only with ``--allow-writes`` (:func:`harness.replay.live.write_plan` refuses otherwise). Users
 are created with AdminCreateUser (MessageAction SUPPRESS), AdminSetUserPassword Permanent for
-CONFIRMED users, AdminDisableUser and AdminAddUserToGroup; legacy users, invitations and table
+CONFIRMED users, AdminDisableUser and AdminAddUserToGroup; table
 items are put into the stack's tables. Nothing existing is ever overwritten: an existing user
 or item stops the replay. :func:`undo` deletes exactly what :class:`Writes` lists.
 """
@@ -19,8 +19,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from harness.aws.deployed import Target
 from harness.aws.errors import LiveError, aws_call, aws_error, one_line, plural
-from harness.emulator.seeding import dynamodb_item, legacy_user_item
+from harness.emulator.seeding import dynamodb_item, table_items
+from harness.errors import HarnessInputError
 from harness.replay.model import SeedUser, Setup
+from harness.stack import Stack
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -110,14 +112,18 @@ def _table(target: Target, logical_id: str) -> str:
 
 
 def _put_new_item(
-    dynamodb: Any, table: str, item: Mapping[str, Any], writes: Writes, what: str
+    dynamodb: Any, table: str, item: Mapping[str, Any], writes: Writes, logical_id: str
 ) -> None:
     with aws_call("dynamodb:DescribeTable", f"table {table}"):
         schema = dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
     keys = [k["AttributeName"] for k in schema]
     missing = [k for k in keys if k not in item]
     if missing:
-        raise LiveError(f"{what} has no {', '.join(missing)}: the key of table {table}")
+        raise LiveError(
+            f"a {logical_id} record has no {', '.join(missing)}: the key of table {table}"
+        )
+    # Named by its key, which is never a secret.
+    what = f"the {logical_id} item " + ", ".join(f"{k}={item[k]!r}" for k in keys)
     serialized = dynamodb_item(item)
     try:
         with aws_call(
@@ -147,30 +153,26 @@ def seed_pool(
     setup: Setup,
     writes: Writes,
     clock: Callable[[], float],
+    *,
+    stack: Stack | None = None,
 ) -> None:
     """Create the setup's users and items in the deployed pool and tables, noting each in
-    ``writes`` as soon as it exists (so that a failure half-way still undoes it)."""
+    ``writes`` as soon as it exists (so that a failure half-way still undoes it). With the
+    local ``stack``, a table's records go through its seeder, as in the emulator."""
     for user in setup.users:
         _create_user(cognito, target, user, writes)
-    if not (setup.legacy_users or setup.invitations or setup.tables):
+    if not setup.tables:
         return
     dynamodb = session.client("dynamodb", region_name=target.region)
-    for item in setup.legacy_users:
-        legacy = legacy_user_item(item)
-        what = f"legacy user '{legacy['username']}' (realm '{legacy['realm']}')"
-        _put_new_item(dynamodb, _table(target, "LegacyUsersTable"), legacy, writes, what)
-    for item in setup.invitations:
-        invitation = dict(item)
-        invitation.setdefault(
-            "expires_at", int(clock()) + int(invitation.pop("expires_in", 86_400))
-        )
-        what = f"invitation '{invitation.get('code')}'"
-        _put_new_item(dynamodb, _table(target, "InvitationsTable"), invitation, writes, what)
-    for logical_id, items in setup.tables.items():
+    for logical_id, records in setup.tables.items():
+        items = records
+        if stack is not None and logical_id in stack.tables:
+            try:
+                _, items = table_items(stack, logical_id, records, clock())
+            except HarnessInputError as error:
+                raise LiveError(str(error)) from None
         for item in items:
-            _put_new_item(
-                dynamodb, _table(target, logical_id), item, writes, f"an item of {logical_id}"
-            )
+            _put_new_item(dynamodb, _table(target, logical_id), item, writes, logical_id)
 
 
 def undo(

@@ -7,7 +7,8 @@ therefore wins on settings; a setup file named twice is read once), and finally 
 values CloudTrail hid:
 
 * ``AuthParameters.PASSWORD``, ``ChallengeResponses.PASSWORD`` / ``NEW_PASSWORD`` and
-  ``Password``: the ``password`` of the setup user (or legacy user) the call names
+  ``Password``: the ``password`` of the setup user (or of a table record with that
+  ``username``, a user the migration trigger finds) the call names
   (``USERNAME`` / ``Username``, else the record's ``additionalEventData``; a user can be found by
   its ``sub`` attribute);
 * a whole hidden ``AuthParameters`` of a password flow: ``USERNAME`` and ``PASSWORD`` of the user
@@ -250,20 +251,21 @@ class _Context:
                 )
             return user.password
         passwords: set[str] = {
-            str(item["password"])
-            for item in self.setup.legacy_user(name)
-            if isinstance(item.get("password"), str)
+            str(record["password"])
+            for record in self.setup.records_of(name)
+            if isinstance(record.get("password"), str)
         }
         if len(passwords) == 1:
             return passwords.pop()
         if len(passwords) > 1:
             raise self.fail(
-                f"CloudTrail hid {dotted}; legacy user '{name}' has different passwords in "
-                "several realms: keep one"
+                f"CloudTrail hid {dotted}; the setup's table records for '{name}' have "
+                "different passwords: keep one"
             )
         raise self.fail(
             f"CloudTrail hid {dotted} of this {self.call.operation}: add user '{name}' with its "
-            '"password" to the setup\'s users (or legacy_users)'
+            '"password" to the setup\'s users (or a table record with "username" and '
+            '"password", for a user the migration trigger finds)'
         )
 
     def auth_parameters(self, hidden: Hidden) -> dict[str, str]:

@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from harness.cognito.triggers import TRIGGER_NAMES
 from harness.errors import HarnessInputError, suggest
+from harness.redaction import SENSITIVE_METADATA_KEY
 
 __all__ = [
     "HIDDEN_MARKERS",
@@ -241,16 +242,13 @@ class SeedUser:
 class Setup:
     """The seed of the emulated pool.
 
-    ``users`` become pool users; ``legacy_users`` items of the legacy-user table (free-form,
-    plaintext ``password``: the engine hashes it); ``invitations`` items of the invitation table;
+    ``users`` become pool users; ``tables`` records for any table of the template, by logical
+    id (as they are, or through the table's seeder: :mod:`harness.emulator.seeding`);
     ``settings`` the harness's named settings (the engine validates the names); ``pool`` overrides
-    of the pool's configuration (``PreventUserExistenceErrors``, ``MfaConfiguration``...);
-    ``tables`` items for any table, by logical id.
+    of the pool's configuration (``PreventUserExistenceErrors``, ``MfaConfiguration``...).
     """
 
     users: list[SeedUser] = field(default_factory=list)
-    legacy_users: list[dict[str, Any]] = field(default_factory=list)
-    invitations: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     pool: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -262,12 +260,15 @@ class Setup:
                 return user
         return next((user for user in self.users if user.known_as(name)), None)
 
-    def legacy_user(self, name: str) -> list[dict[str, Any]]:
-        """Legacy-user items whose ``username`` is ``name`` (case-insensitively), any realm."""
+    def records_of(self, name: str) -> list[dict[str, Any]]:
+        """Table records whose ``username`` is ``name`` (case-insensitively): a user a
+        migration trigger would find in a legacy store, with its plaintext ``password``."""
         return [
-            item
-            for item in self.legacy_users
-            if isinstance(item.get("username"), str) and item["username"].lower() == name.lower()
+            record
+            for records in self.tables.values()
+            for record in records
+            if isinstance(record.get("username"), str)
+            and record["username"].casefold() == name.casefold()
         ]
 
     def merged(self, other: Setup, location: str) -> Setup:
@@ -283,29 +284,30 @@ class Setup:
                     f"user '{user.username}' is already defined at {first}; "
                     "define each user in one setup only",
                 )
-        legacy = {_legacy_key(item) for item in self.legacy_users}
-        for item in other.legacy_users:
-            if _legacy_key(item) in legacy and item.get("username") is not None:
-                raise ReplayError(
-                    location,
-                    f"legacy user '{item.get('username')}' (realm '{item.get('realm', '')}') "
-                    "is defined by two setups; define it once",
-                )
         tables = {name: list(items) for name, items in self.tables.items()}
         for name, items in other.tables.items():
+            for item in items:
+                if item in tables.get(name, []):
+                    raise ReplayError(
+                        location,
+                        f"the {name} record {_label(item)} is defined by two setups; "
+                        "define it once",
+                    )
             tables.setdefault(name, []).extend(items)
         return Setup(
             users=[*self.users, *other.users],
-            legacy_users=[*self.legacy_users, *other.legacy_users],
-            invitations=[*self.invitations, *other.invitations],
             settings={**self.settings, **other.settings},
             pool={**self.pool, **other.pool},
             tables=tables,
         )
 
 
-def _legacy_key(item: Mapping[str, Any]) -> tuple[str, str]:
-    return (str(item.get("realm", "")), str(item.get("username", "")).lower())
+def _label(record: Mapping[str, Any]) -> str:
+    """A record named by its first string field, never by a secret-looking one."""
+    for key, value in record.items():
+        if isinstance(value, str) and not SENSITIVE_METADATA_KEY.search(key):
+            return f"{key}={value!r}"
+    return "(one of them)"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from harness.cognito import srp
 from harness.emulator import Emulator
+from harness.errors import HarnessInputError
 from harness.invokers import Invoker
 from harness.replay.expect import check
 from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError
@@ -92,14 +93,10 @@ def seed(emu: Emulator, replay: Replay) -> None:
             groups=user.groups,
         )
     try:
-        for item in setup.legacy_users:
-            emu.add_legacy_user(item)
-        for item in setup.invitations:
-            emu.add_invitation(item)
         for table, items in setup.tables.items():
             emu.put_items(table, items)
-    except (KeyError, ValueError) as error:
-        raise ReplayError("setup", str(error.args[0])) from None
+    except HarnessInputError as error:
+        raise ReplayError("setup", str(error)) from None
 
 
 class Backend(Protocol):

@@ -27,8 +27,13 @@ class SetupRef:
     path: Path | None = None
 
 
-_SETUP_KEYS: Final = ("users", "legacy_users", "invitations", "settings", "pool", "tables")
-_SETUP_ALIASES: Final = {"legacyUsers": "legacy_users"}
+_SETUP_KEYS: Final = ("users", "settings", "pool", "tables")
+#: Keys of this project's first setup format, which knew its own tables; now plain table records.
+_RETIRED_KEYS: Final = {
+    "legacy_users": "LegacyUsersTable",
+    "legacyUsers": "LegacyUsersTable",
+    "invitations": "InvitationsTable",
+}
 _USER_KEYS: Final = ("username", "password", "attributes", "status", "enabled", "mfa", "groups")
 _MFA_KEYS: Final = ("sms", "totp_secret", "preferred")
 
@@ -42,12 +47,19 @@ def setup_from_json(value: Any, env: Mapping[str, str], display: str, loc: JsonL
     """A :class:`Setup` from its JSON form (see the README)."""
     where: Callable[[JsonLoc], str] = lambda at: f"{display}:{at.line}"  # noqa: E731
     if not isinstance(value, dict):
-        raise ReplayError(where(loc), "a setup must be an object with users, legacy_users, ...")
+        raise ReplayError(where(loc), "a setup must be an object with users, tables, ...")
     value = expand_env_json(value, env, display, loc)
     value, _ = strip_secrets(value)
     parts: dict[str, Any] = {}
     for raw_key, item in value.items():
-        key = _SETUP_ALIASES.get(raw_key, raw_key)
+        key = raw_key
+        if key in _RETIRED_KEYS:
+            raise ReplayError(
+                where(loc.key(raw_key)),
+                f"setup key '{raw_key}' is gone: the harness knows no table's records; put "
+                f'them under "tables": {{"{_RETIRED_KEYS[key]}": [...]}} (the table\'s logical '
+                "id), with a seeder in the template if they need one (README: Seeding tables)",
+            )
         if key not in _SETUP_KEYS:
             raise ReplayError(
                 where(loc.key(raw_key)),
@@ -64,14 +76,6 @@ def setup_from_json(value: Any, env: Mapping[str, str], display: str, loc: JsonL
     for name in names:
         if names.count(name) > 1:
             raise ReplayError(where(loc.key("users")), f"user '{name}' is defined twice")
-    legacy = _objects(parts, "legacy_users", where)
-    for item_loc, item in zip(_locs(parts, "legacy_users"), legacy, strict=True):
-        for name in ("username", "password", "realm"):
-            if name in item and not isinstance(item[name], str):
-                raise ReplayError(where(item_loc), f"legacy user '{name}' must be a string")
-        if "username" not in item:
-            raise ReplayError(where(item_loc), 'a legacy user needs a "username"')
-    invitations = _objects(parts, "invitations", where)
     settings = _object(parts, "settings", where)
     pool = _object(parts, "pool", where)
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -84,8 +88,6 @@ def setup_from_json(value: Any, env: Mapping[str, str], display: str, loc: JsonL
         tables[name] = rows
     return Setup(
         users=users,
-        legacy_users=legacy,
-        invitations=invitations,
         settings=settings,
         pool=pool,
         tables=tables,
@@ -105,26 +107,6 @@ def _object(parts: dict[str, Any], name: str, where: Callable[[JsonLoc], str]) -
     if not isinstance(value, dict):
         raise ReplayError(where(at), f"setup '{name}' must be an object")
     return dict(value)
-
-
-def _objects(
-    parts: dict[str, Any], name: str, where: Callable[[JsonLoc], str]
-) -> list[dict[str, Any]]:
-    if name not in parts:
-        return []
-    value, at = parts[name]
-    items = _list(value, name, where(at))
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise ReplayError(where(at.index(index)), f"setup '{name}' items must be objects")
-    return [dict(item) for item in items]
-
-
-def _locs(parts: dict[str, Any], name: str) -> list[JsonLoc]:
-    if name not in parts:
-        return []
-    value, at = parts[name]
-    return [at.index(index) for index in range(len(value))]
 
 
 def _seed_user(item: Any, display: str, loc: JsonLoc) -> SeedUser:

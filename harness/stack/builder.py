@@ -8,7 +8,7 @@ describe. It needs PyYAML only: no samcli, no AWS account.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
@@ -346,6 +346,7 @@ class _Builder:
                 r.fail(f"{logical_id}.{key}", "missing", f"declare the table's {key}")
         props.pop("TableName", None)
         return TableSpec(
+            seeder=_seeder_of(logical_id, resource, r.fail),
             logical_id=logical_id,
             table_name=self.symbols.physical_name(logical_id, "TableName"),
             key_schema=props["KeySchema"],
@@ -353,6 +354,27 @@ class _Builder:
             global_secondary_indexes=props.get("GlobalSecondaryIndexes") or [],
             properties=props,
         )
+
+
+#: The key of a resource's ``Metadata`` that holds the harness's own settings for it.
+HARNESS_METADATA = "CognitoTriggerHarness"
+
+
+def _seeder_of(
+    logical_id: str, resource: Mapping[str, Any], fail: Callable[[str, str, str], NoReturn]
+) -> str | None:
+    """The table's seeder reference, ``Metadata.CognitoTriggerHarness.Seeder``, if any."""
+    harness = (resource.get("Metadata") or {}).get(HARNESS_METADATA)
+    if harness is None:
+        return None
+    seeder = harness.get("Seeder") if isinstance(harness, dict) else None
+    if not isinstance(seeder, str) or ":" not in seeder:
+        fail(
+            f"{logical_id}.Metadata.{HARNESS_METADATA}",
+            "needs Seeder: path/to/module.py:function",
+            "name the function that turns a setup record into the table's item",
+        )
+    return str(seeder)
 
 
 def _simple_table_properties(props: Mapping[str, Any]) -> dict[str, Any]:

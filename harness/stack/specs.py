@@ -106,6 +106,10 @@ class TableSpec:
     attribute_definitions: list[dict[str, str]]
     global_secondary_indexes: list[dict[str, Any]]
     properties: dict[str, Any]
+    #: ``path.py:function`` (relative to the template's folder) that turns a record of a setup
+    #: or a test into the item the table stores: the table's ``Metadata`` entry
+    #: ``CognitoTriggerHarness: {Seeder: ...}`` (see :mod:`harness.emulator.seeding`).
+    seeder: str | None = None
 
     def create_table_kwargs(self) -> dict[str, Any]:
         """boto3 `dynamodb.create_table` kwargs; see TABLE_PROPERTIES_NOT_IN_CREATE_TABLE."""

@@ -14,7 +14,9 @@ def claims(token: str) -> dict[str, object]:
 
 
 def test_invited_sign_up_is_confirmed_and_can_sign_in(cognito_pool: CognitoPool) -> None:
-    cognito_pool.add_invitation("INVITE-123", "carol@example.com")
+    cognito_pool.put_items(
+        "InvitationsTable", [{"code": "INVITE-123", "email": "carol@example.com"}]
+    )
     client = cognito_pool.client
     signed_up = client.sign_up(
         ClientId=cognito_pool.client_id,
@@ -44,13 +46,9 @@ def test_tenant_claim_comes_from_the_attribute_not_the_metadata(cognito_pool: Co
 
 
 def test_legacy_user_migrates_with_the_metadata_realm(cognito_pool: CognitoPool) -> None:
-    cognito_pool.add_legacy_user(
-        "bob",
-        "Legacy-pa55!",
-        realm="eu",
-        email="bob@example.com",
-        email_verified=True,
-        iterations=1000,
+    record = {"username": "bob", "password": "Legacy-pa55!", "realm": "eu", "iterations": 1000}
+    cognito_pool.put_items(
+        "LegacyUsersTable", [{**record, "email": "bob@example.com", "email_verified": True}]
     )
     call = cognito_pool.sign_in("bob", "Legacy-pa55!", {"appVersion": "2.0.0", "realm": "eu"})
     assert call.outcome["status"] == "tokens"

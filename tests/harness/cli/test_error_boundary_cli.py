@@ -74,12 +74,6 @@ def test_a_harness_bug_is_not_reported_as_bad_input(
     assert "Error:" not in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="harness/emulator/pool.py Emulator._override raises a plain ValueError for a bad "
-    "setup.pool; it must raise a HarnessInputError (then remove this mark)",
-)
 def test_a_bad_setup_pool_is_an_input_error(tmp_path: Path) -> None:
     setup = tmp_path / "setup.json"
     setup.write_text(json.dumps({"pool": {"Bogus": 1}}))

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from harness.cli import main
+from harness.stack import Stack
 from tests.support.paths import ROOT
 
 REPLAYS = ROOT / "events" / "replays"
@@ -143,7 +144,7 @@ def test_verbose_report_redacts_every_secret() -> None:
     text = json.dumps(report)
     setup = json.loads((REPLAYS / "sample.setup.json").read_text())
     passwords = [u["password"] for u in setup["users"]] + [
-        u["password"] for u in setup["legacy_users"]
+        u["password"] for u in setup["tables"]["LegacyUsersTable"]
     ]
     assert passwords
     for password in passwords:
@@ -289,7 +290,9 @@ def test_live_flags_reach_the_live_runner(monkeypatch: pytest.MonkeyPatch) -> No
         "allow_writes": True,
         "log_wait_seconds": 3.0,
         "progress": None,
+        "stack": seen["stack"],
     }
+    assert isinstance(seen["stack"], Stack)  # its tables' seeders write the setup live
     both = run(
         "replay", "--live", "--invoke", "rie", "--stack-name", "s", str(REPLAYS / "sample.ps1")
     )

@@ -11,8 +11,12 @@ import sys
 from pathlib import Path
 
 import boto3
+import pytest
 
 from tests.support.paths import ROOT
+
+# Slow: runs harness serve and record as processes; `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
 
 HARNESS = str(Path(sys.executable).with_name("harness"))
 
@@ -95,6 +99,8 @@ def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
 
 APP = """\
 import boto3
+import pytest
+
 from harness.testing import CognitoPool
 
 # An app's code: a plain boto3 client (here bound to an emulated pool, in-process).

@@ -45,7 +45,7 @@ def admin_initiate(
 def test_sign_up_with_an_invitation_code_in_validation_data_is_auto_confirmed(
     project: Emulator,
 ) -> None:
-    project.add_invitation({"code": "INVITE-123", "email": "carol@example.com"})
+    project.put_items("InvitationsTable", [{"code": "INVITE-123", "email": "carol@example.com"}])
 
     record = project.call(
         "SignUp",
@@ -129,14 +129,17 @@ def test_admin_initiate_auth_from_another_tenant_is_refused_by_pre_authenticatio
 
 
 def test_legacy_user_is_migrated_on_first_sign_in(project: Emulator) -> None:
-    project.add_legacy_user(
-        {
-            "username": "bob",
-            "password": "Legacy-Passw0rd!",
-            "email": "bob@example.com",
-            "email_verified": True,
-            "iterations": 1000,
-        }
+    project.put_items(
+        "LegacyUsersTable",
+        [
+            {
+                "username": "bob",
+                "password": "Legacy-Passw0rd!",
+                "email": "bob@example.com",
+                "email_verified": True,
+                "iterations": 1000,
+            }
+        ],
     )
 
     record = admin_initiate(project, "bob", "Legacy-Passw0rd!", {"appVersion": "2.4.0"})
@@ -168,13 +171,16 @@ def test_legacy_user_is_migrated_on_first_sign_in(project: Emulator) -> None:
 def test_legacy_user_with_a_wrong_password_is_refused_by_user_migration(
     project: Emulator,
 ) -> None:
-    project.add_legacy_user(
-        {
-            "username": "bob",
-            "password": "Legacy-Passw0rd!",
-            "email": "bob@example.com",
-            "iterations": 1000,
-        }
+    project.put_items(
+        "LegacyUsersTable",
+        [
+            {
+                "username": "bob",
+                "password": "Legacy-Passw0rd!",
+                "email": "bob@example.com",
+                "iterations": 1000,
+            }
+        ],
     )
 
     record = admin_initiate(project, "bob", "Wrong-Passw0rd!", {"appVersion": "2.4.0"})

@@ -14,7 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.support.invokers import ROOT
+
+# Slow: waits out trigger timeouts in subprocesses; `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
 
 HARNESS = str(Path(sys.executable).with_name("harness"))
 SLEEPER = Path(__file__).resolve().parent / "fixtures" / "sleeper"

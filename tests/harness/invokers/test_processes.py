@@ -15,6 +15,9 @@ from harness.invokers.processes import ManagedProcess, session_members
 from harness.invokers.rie import RieInvoker
 from tests.support.invokers import FIXTURE_TEMPLATE, ROOT, lambda_processes
 
+# Slow: starts and kills harness processes; `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
+
 #: A harness that warms one function through the RIE, says which processes it started, then
 #: ends the way the test asks.
 CHILD = textwrap.dedent(

@@ -18,6 +18,9 @@ from harness.invokers import InvokerError
 from harness.invokers.rie import RieInvoker
 from harness.stack import Stack
 
+# Slow: Lambda's runtime interface emulator per function; `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
+
 PASSWORD = "Passw0rd!fixture"
 
 

@@ -23,6 +23,9 @@ from harness.invokers.rie import RieInvoker
 from harness.stack import Stack, load_stack
 from tests.support.invokers import ROOT
 
+# Slow: Lambda's runtime interface emulator per function; `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
+
 EVENTS = ROOT / "events" / "triggers"
 SALT = bytes(range(16))
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from harness.cli import main
 from tests.support.invokers import ROOT
+
+# Slow: Lambda's runtime interface emulator per function; `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
 
 
 def _report(args: list[str]) -> dict[str, Any]:

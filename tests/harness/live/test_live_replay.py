@@ -17,6 +17,7 @@ from harness.replay.live import run_live, write_plan
 from harness.replay.loader import load_replay
 from harness.replay.model import Replay, ReplayError
 from harness.results import LiveReplayResult, ObservedInvocation
+from harness.stack import load_stack
 from tests.support.live import (
     PASSWORD,
     RECORDED_CLIENT,
@@ -26,6 +27,7 @@ from tests.support.live import (
     TriggerLogs,
     trigger_log_line,
 )
+from tests.support.paths import TEMPLATE
 
 SETUP = {
     "users": [
@@ -36,16 +38,20 @@ SETUP = {
             "attributes": {"email": "alice@example.com", "custom:tenant": "acme"},
         }
     ],
-    "legacy_users": [
-        {
-            "realm": "default",
-            "username": "legacy-bob",
-            "password": "LegacyPassw0rd!demo",
-            "email": "bob@example.com",
-        }
-    ],
-    "invitations": [{"code": "INVITE-123", "email": "carol@example.com"}],
+    "tables": {
+        "LegacyUsersTable": [
+            {
+                "realm": "default",
+                "username": "legacy-bob",
+                "password": "LegacyPassw0rd!demo",
+                "email": "bob@example.com",
+            }
+        ],
+        "InvitationsTable": [{"code": "INVITE-123", "email": "carol@example.com"}],
+    },
 }
+#: The local template: its tables' seeders hash the legacy password, as in the emulator.
+STACK = load_stack(TEMPLATE)
 
 SIGN_IN = """\
 # 1. alice signs in: ClientMetadata reaches PreAuthentication only.
@@ -90,6 +96,7 @@ def live(deployed: Deployed, replay: Replay, **kwargs: Any) -> LiveReplayResult:
         "session": deployed.session,
         "log_wait_seconds": 0,
         "allow_writes": True,
+        "stack": STACK,
     }
     options.update(kwargs)
     return run_live(replay, **options)
@@ -277,7 +284,8 @@ def test_existing_legacy_item_is_never_overwritten(
     )
     replay = write_replay(tmp_path, SIGN_IN.format(password=PASSWORD))
 
-    with pytest.raises(LiveError, match=r"legacy user 'legacy-bob' .* already exists in table"):
+    exists = r"LegacyUsersTable item realm='default', username='legacy-bob' already exists in"
+    with pytest.raises(LiveError, match=exists):
         live(deployed, replay)
 
     assert [i.get("real") for i in deployed.table_items("LegacyUsersTable")] == [{"S": "yes"}]

@@ -6,6 +6,9 @@ import textwrap
 
 import pytest
 
+# Slow: each test runs pytest itself (pytester); `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
+
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31

@@ -37,7 +37,9 @@ SETUP: dict[str, Any] = {
             "attributes": {"email": "alice@example.com", "sub": ALICE_SUB},
         }
     ],
-    "legacy_users": [{"realm": "default", "username": "legacy-bob", "password": "Legacy1!"}],
+    "tables": {
+        "LegacyUsersTable": [{"realm": "default", "username": "legacy-bob", "password": "Legacy1!"}]
+    },
 }
 
 
@@ -559,7 +561,7 @@ def test_json_document_with_setup_and_expectations(tmp_path: Path) -> None:
             "users": [{"username": "alice", "password": "${env:ALICE_PASSWORD}",
                        "attributes": {"email": "alice@example.com", "email_verified": true},
                        "mfa": {"sms": true, "preferred": "SMS_MFA"}, "groups": ["staff"]}],
-            "invitations": [{"code": "INVITE-123", "email": "carol@example.com"}],
+            "tables": {"InvitationsTable": [{"code": "INVITE-123", "email": "carol@example.com"}]},
             "pool": {"PreventUserExistenceErrors": "ENABLED"}
           },
           "calls": [
@@ -778,12 +780,25 @@ def test_cloudtrail_hidden_passwords_from_setup_sorted_and_skipped(tmp_path: Pat
     ]
 
 
+@pytest.mark.parametrize(
+    ("key", "table"),
+    [("legacy_users", "LegacyUsersTable"), ("invitations", "InvitationsTable")],
+)
+def test_a_retired_setup_key_says_where_its_records_go_now(
+    tmp_path: Path, key: str, table: str
+) -> None:
+    setup = {key: [{"username": "legacy-bob"}]}
+    error = error_of(tmp_path, "calls.json", json.dumps({"setup": setup, "calls": []}))
+    assert f"setup key '{key}' is gone" in error.problem
+    assert f'"tables": {{"{table}": [...]}}' in error.problem
+
+
 def test_cloudtrail_unresolved_password_is_an_error(tmp_path: Path) -> None:
     text = json.dumps({"Records": [record("2026-03-02T09:15:02Z", "mallory")]}, indent=2)
     error = error_of(tmp_path, "trail.json", text)
     assert error.location == f"{tmp_path / 'trail.json'}:3"
     assert "add user 'mallory'" in error.problem
-    assert "users (or legacy_users)" in error.problem
+    assert 'users (or a table record with "username" and "password"' in error.problem
 
 
 def test_cloudtrail_whole_auth_parameters_hidden_lookup_events_and_jsonl(tmp_path: Path) -> None:
@@ -858,8 +873,10 @@ def test_samples_load(name: str) -> None:
     assert all(call.params["UserPoolId"] == POOL for call in replay.calls)
     assert all(call.params["ClientId"] == "1example23456789abcdefghij" for call in replay.calls)
     assert {user.username for user in replay.setup.users} == {"alice"}
-    assert replay.setup.legacy_users[0]["username"] == "legacy-bob"
-    assert replay.setup.invitations == [{"code": "INVITE-123", "email": "carol@example.com"}]
+    assert replay.setup.tables["LegacyUsersTable"][0]["username"] == "legacy-bob"
+    assert replay.setup.tables["InvitationsTable"] == [
+        {"code": "INVITE-123", "email": "carol@example.com"}
+    ]
     usernames = [call.params["AuthParameters"]["USERNAME"] for call in replay.calls]
     if name == "cloudtrail.json":
         assert usernames == ["alice", "legacy-bob", "alice"]

@@ -15,9 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 import boto3
+import pytest
 
 from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
+
+# Slow: a 20-second load test of harness serve; `pytest -m "not slow"` skips them.
+pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLIENTS = 16

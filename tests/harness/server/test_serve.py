@@ -75,7 +75,9 @@ def fields(report: dict, call: int) -> dict[str, str | None]:  # type: ignore[ty
 
 
 def test_sign_up_and_sign_in_over_http(project: Served) -> None:
-    project.emulator.add_invitation({"code": "INVITE-123", "email": "carol@example.com"})
+    project.emulator.put_items(
+        "InvitationsTable", [{"code": "INVITE-123", "email": "carol@example.com"}]
+    )
     client = project.client
     signed_up = client.sign_up(
         ClientId=project.app_client,
@@ -109,13 +111,16 @@ def test_sign_up_and_sign_in_over_http(project: Served) -> None:
 
 
 def test_migrating_user_and_wrong_password_errors_have_cognitos_shape(project: Served) -> None:
-    project.emulator.add_legacy_user(
-        {
-            "username": "bob",
-            "password": "Legacy-pa55!",
-            "email": "b@example.com",
-            "iterations": 1000,
-        }
+    project.emulator.put_items(
+        "LegacyUsersTable",
+        [
+            {
+                "username": "bob",
+                "password": "Legacy-pa55!",
+                "email": "b@example.com",
+                "iterations": 1000,
+            }
+        ],
     )
     client = project.client
     client.admin_initiate_auth(
