@@ -44,7 +44,7 @@ from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import
     PreTokenGenerationV2TriggerEvent,
 )
 
-from harness.cognito.triggers import TRIGGERS
+from harness.cognito.triggers import BY_NAME, TRIGGERS
 from harness.errors import HarnessInputError, close_matches
 
 __all__ = [
@@ -500,12 +500,7 @@ def build_event(
         validation_data=validation_data,
         client_metadata=client_metadata,
     )
-    if prevent_user_existence_errors and spec.trigger in (
-        "PreAuthentication",
-        "DefineAuthChallenge",
-        "CreateAuthChallenge",
-        "VerifyAuthChallengeResponse",
-    ):
+    if prevent_user_existence_errors and BY_NAME[spec.trigger].user_not_found:
         body["userNotFound"] = False
     if request:
         body.update(request)

@@ -12,7 +12,10 @@ column order, and the tie-break for log records of the same millisecond). Each r
   (contract section 2); a value of another type is ``InvalidLambdaResponseException``;
 - ``config_key``: where a template wires it when that differs from ``name``
   (``PreTokenGenerationConfig`` and the custom senders take ``{LambdaArn, LambdaVersion}``);
-- ``asynchronous``: Cognito does not read the answer (the custom senders).
+- ``asynchronous``: Cognito does not read the answer (the custom senders);
+- ``user_not_found``: the request carries ``userNotFound`` when the app client has
+  PreventUserExistenceErrors ENABLED (contract section 2; user-pool-lambda-pre-authentication,
+  user-pool-lambda-challenge).
 
 ``KMSKeyID`` and ``PreTokenGenerationConfig`` are ``LambdaConfig`` keys that are configuration,
 not triggers of their own (:data:`LAMBDA_CONFIG_KEYS`).
@@ -57,6 +60,7 @@ class Trigger:
     response: Mapping[str, tuple[type, ...]] = field(default_factory=dict)
     config_key: str | None = None
     asynchronous: bool = False
+    user_not_found: bool = False
 
     def source_names(self) -> tuple[str, ...]:
         return tuple(f"{self.prefix}_{source.suffix}" for source in self.sources)
@@ -131,6 +135,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         "PreAuthentication",
         _AUTH,
         "PreAuthenticationTriggerEvent",
+        user_not_found=True,
     ),
     Trigger(
         "DefineAuthChallenge",
@@ -139,6 +144,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         _AUTH,
         "DefineAuthChallengeTriggerEvent",
         {"challengeName": (str,), "issueTokens": (bool,), "failAuthentication": (bool,)},
+        user_not_found=True,
     ),
     Trigger(
         "CreateAuthChallenge",
@@ -147,6 +153,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         _AUTH,
         "CreateAuthChallengeTriggerEvent",
         _CHALLENGE_RESPONSE,
+        user_not_found=True,
     ),
     Trigger(
         "VerifyAuthChallengeResponse",
@@ -155,6 +162,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         _AUTH,
         "VerifyAuthChallengeResponseTriggerEvent",
         {"answerCorrect": (bool,)},
+        user_not_found=True,
     ),
     Trigger(
         "PostAuthentication",
