@@ -23,8 +23,11 @@ from typing import IO, Any
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from harness.cognito.errors import cognito_error
 from harness.emulator import Emulator
 from harness.emulator.service import OPERATIONS
+from harness.invokers.build import newest_file_mtime
+from harness.redaction import redact_params
 from harness.replay.model import ApiCall
 from harness.replay.recorder import Recorder
 from harness.report import call_line, to_json
@@ -46,6 +49,7 @@ class CognitoApp:
         out: IO[str] | None = None,
         record: Path | None = None,
         wire_created_pools: bool = False,
+        watch: bool = False,
     ) -> None:
         from moto.moto_server.werkzeug_app import create_backend_app
 
@@ -57,6 +61,7 @@ class CognitoApp:
         self.results: list[CallResult] = []
         self.wire_created_pools = wire_created_pools
         self.template_pool_id = emulator.user_pool_id
+        self.watch = CodeWatch(emulator) if watch else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -70,15 +75,61 @@ class CognitoApp:
         # One lock around the routing decision and the call: the emulator swaps its pool while
         # it serves a created pool, and moto's backends are not thread-safe either.
         with self.lock:
+            self._reload_if_changed()
             if operation in OPERATIONS and not self._moto_pool(data):
                 return self._emulated(operation, request)(environ, start_response)
             # The body was read: hand moto's app a fresh stream of it.
             environ["wsgi.input"] = io.BytesIO(data)
             environ["CONTENT_LENGTH"] = str(len(data))
-            answer = list(self.moto(environ, start_response))
+            status: list[int] = []
+
+            def started(line: str, headers: Any, *args: Any) -> Any:
+                status.append(int(line.split()[0]))
+                return start_response(line, headers, *args)
+
+            answer = list(self.moto(environ, started))
+            if operation:
+                self._answered_by_moto(operation, data, answer, status[0] if status else 500)
             if operation == "CreateUserPool" and self.wire_created_pools:
                 self._adopt(answer)
             return answer
+
+    def _reload_if_changed(self) -> None:
+        """Trigger code edited since the last call: import it again / restart its runtime."""
+        if self.watch is None or not self.watch.changed():
+            return
+        reload = getattr(self.emulator.invoker, "reload", None)
+        if reload is not None:
+            reload()
+            if self.out is not None:
+                print("(trigger code changed: reloaded)", file=self.out, flush=True)
+
+    def _answered_by_moto(
+        self, operation: str, data: bytes, body: list[bytes], status: int
+    ) -> None:
+        """A call moto answered gets its row, its place in the report and in the recording,
+        so that a recorded session replays to the same outcomes."""
+        try:
+            params = json.loads(data or b"{}")
+            answer = json.loads(b"".join(body) or b"{}")
+        except ValueError:
+            return
+        if not isinstance(params, dict) or not isinstance(answer, dict):
+            return
+        error = None
+        if status >= 300:
+            code = str(answer.get("__type", "InternalErrorException")).rpartition("#")[2]
+            error = cognito_error(code, str(answer.get("message", "")), status)
+        number = len(self.results) + 1
+        record = CallRecord(
+            operation=operation,
+            source=f"http:{number}",
+            request=redact_params(params),
+            invocations=[],
+            response=None if error else answer,
+            error=error,
+        )
+        self._done(operation, params, record)
 
     def _adopt(self, body: list[bytes]) -> None:
         """A pool an SDK just created gets the template's triggers (--wire-created-pools)."""
@@ -125,6 +176,14 @@ class CognitoApp:
         # The caller holds self.lock: one call at a time, one row each, in order.
         number = len(self.results) + 1
         record = self.emulator.call(operation, params, source=f"http:{number}")
+        self._done(operation, params, record)
+        if record.error is not None:
+            body = {"__type": record.error.code, "message": record.error.message}
+            return Response(json.dumps(body), status=record.error.status, content_type=CONTENT_TYPE)
+        return Response(json.dumps(record.response or {}), content_type=CONTENT_TYPE)
+
+    def _done(self, operation: str, params: dict[str, Any], record: CallRecord) -> None:
+        """One call answered (the caller holds self.lock): its row, report entry, recording."""
         result = CallResult(
             call=ApiCall(operation=operation, params=params, source=record.source),
             record=record,
@@ -134,10 +193,6 @@ class CognitoApp:
             print(call_line(result), file=self.out, flush=True)
         if self.recorder is not None:
             self._record(operation, params, record)
-        if record.error is not None:
-            body = {"__type": record.error.code, "message": record.error.message}
-            return Response(json.dumps(body), status=record.error.status, content_type=CONTENT_TYPE)
-        return Response(json.dumps(record.response or {}), content_type=CONTENT_TYPE)
 
     def _record(self, operation: str, params: dict[str, Any], record: CallRecord) -> None:
         assert self.recorder is not None
@@ -164,6 +219,25 @@ class CognitoApp:
     def close(self) -> None:
         if self.recorder is not None:
             self.recorder.close()
+
+
+class CodeWatch:
+    """Notices when a trigger's files change (the newest modification time under each
+    function's CodeUri), so that ``harness serve`` runs the code as it is now."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.roots = sorted({f.code_uri for f in emulator.dispatcher.functions.values()})
+        self.seen = self._newest()
+
+    def _newest(self) -> float:
+        return max((newest_file_mtime(root) for root in self.roots), default=0.0)
+
+    def changed(self) -> bool:
+        newest = self._newest()
+        if newest <= self.seen:
+            return False
+        self.seen = newest
+        return True
 
 
 class CognitoServer:
@@ -202,18 +276,21 @@ class CognitoServer:
         self.app.close()
 
 
-def banner(emulator: Emulator, endpoint: str) -> str:
+def banner(emulator: Emulator, endpoint: str, setup: Path | None = None) -> str:
     wired = ", ".join(f"{t}→{f.logical_id}" for t, f in emulator.dispatcher.functions.items())
+    users = len(emulator.pool.users)
     return "\n".join(
         [
             f"harness serve: Cognito on {endpoint} ({time.strftime('%H:%M:%S')})",
             f"  template      {emulator.stack.path}",
             f"  UserPoolId    {emulator.user_pool_id}   ({emulator.pool_spec.name})",
             f"  ClientId      {emulator.client_id}   ({emulator.client_spec.name})",
-            f"  triggers      {wired or '(none)'}",
+            f"  triggers      {wired or '(none)'} ({emulator.invoker.name})",
+            f"  setup         {setup or '(none)'}: {users} user(s)",
             f"  JWKS          {endpoint}/{emulator.user_pool_id}/.well-known/jwks.json",
             f"  report        {endpoint}/_harness/invocations",
             "  e.g. aws cognito-idp admin-initiate-auth --endpoint-url "
-            f"{endpoint} --user-pool-id {emulator.user_pool_id} ...",
+            f"{endpoint} --user-pool-id {emulator.user_pool_id} --client-id "
+            f"{emulator.client_id} ...",
         ]
     )

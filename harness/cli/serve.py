@@ -1,25 +1,38 @@
-"""``harness serve``: a local Cognito endpoint with live triggers."""
+"""``harness serve``: a local Cognito endpoint with live triggers, for development."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 import click
 
 from harness.cli.errors import InputError, reason
-from harness.cli.options import FILE, settings_option, template_option
+from harness.cli.options import (
+    FILE,
+    DeployedTarget,
+    command_invoker,
+    deployed_target_options,
+    invoke_option,
+    settings_option,
+    setup_option,
+    template_option,
+)
 
 
-@click.command()
+@click.command(short_help="A local Cognito endpoint with live triggers, for any SDK or AWS CLI.")
 @template_option()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=9229, show_default=True, type=int)
 @settings_option
+@setup_option
+@invoke_option
 @click.option(
     "--record",
     "record_path",
     type=FILE,
-    help="Also write every emulated call to FILE as a replay (JSON Lines, secrets as ${env:...}).",
+    help="Also write every call (those moto answers too) to FILE as a replay (JSON Lines, "
+    "secrets as ${env:...}).",
 )
 @click.option(
     "--wire-created-pools",
@@ -27,36 +40,67 @@ from harness.cli.options import FILE, settings_option, template_option
     help="Give pools created through the API (CreateUserPool) the template's triggers too; "
     "without it they are plain moto pools.",
 )
+@click.option(
+    "--no-reload",
+    is_flag=True,
+    help="Keep the trigger code loaded at start, even when its files change.",
+)
+@deployed_target_options
 def serve(
     template_path: Path,
     host: str,
     port: int,
     overrides: dict[str, str] | None,
+    setup_path: Path | None,
+    invoke_mode: str,
     record_path: Path | None,
     wire_created_pools: bool,
+    no_reload: bool,
+    **target: Unpack[DeployedTarget],
 ) -> None:
     """A local Cognito endpoint with live triggers, for any SDK or the AWS CLI.
 
     Point a client at it with `endpoint_url` / `--endpoint-url`. The pool and app client of the
-    template exist at start (their ids are printed). Each call prints one row; GET
-    /_harness/invocations returns the JSON report so far. Stop with Ctrl-C or SIGTERM.
+    template exist at start, with the same ids at every start (printed); --setup seeds them
+    (users, table records, settings: the replay setup format). Edited trigger code is picked
+    up at the next call. Each call prints one row; GET /_harness/invocations returns the JSON
+    report so far. Stop with Ctrl-C or SIGTERM.
     """
+    import os
     import signal
     import threading
 
     from harness.emulator import Emulator
     from harness.replay.recorder import Recorder
+    from harness.replay.runner import seed
+    from harness.replay.setup import load_setup_file
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
     from harness.stack import load_stack
 
-    settings = Settings().with_overrides(overrides or {})
-    emulator = Emulator(load_stack(template_path), settings=settings)
+    stack = load_stack(template_path)
+    setup = load_setup_file(setup_path, os.environ, "--setup") if setup_path else None
+    settings = (
+        Settings().with_overrides(setup.settings if setup else {}).with_overrides(overrides or {})
+    )
+    invoker = command_invoker(invoke_mode, stack, target)
+    emulator = Emulator(
+        stack,
+        settings=settings,
+        invoker=invoker,
+        overrides=setup.pool if setup else None,
+        stable_ids=True,
+    )
     with emulator:
+        if setup is not None:
+            seed(emulator, setup)
         # The recording is opened (created, truncated) once the port is bound: a busy port
         # leaves neither an open file nor an emptied earlier recording behind.
         app = CognitoApp(
-            emulator, out=click.get_text_stream("stdout"), wire_created_pools=wire_created_pools
+            emulator,
+            out=click.get_text_stream("stdout"),
+            wire_created_pools=wire_created_pools,
+            watch=not no_reload,
         )
         try:
             server = CognitoServer(app, host=host, port=port)
@@ -64,14 +108,14 @@ def serve(
             raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         if record_path is not None:
             try:
-                app.recorder = Recorder(record_path)
+                app.recorder = Recorder(record_path, setup=setup_path)
             except OSError as error:
                 server.server.server_close()
                 raise InputError(
                     f"--record {record_path}: cannot write it ({reason(error, record_path)}); "
                     "choose a writable path"
                 ) from None
-        click.echo(banner(emulator, server.endpoint), err=True)
+        click.echo(banner(emulator, server.endpoint, setup_path), err=True)
 
         def stop(signum: int, _frame: object) -> None:
             click.echo(f"harness serve: {signal.Signals(signum).name}, stopping", err=True)

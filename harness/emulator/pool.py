@@ -26,6 +26,7 @@ from moto import mock_aws
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
 from harness.cognito import errors
+from harness.emulator import ids
 from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
@@ -70,6 +71,7 @@ class Emulator:
         client: str | None = None,
         clock: Callable[[], float] = time.time,
         overrides: Mapping[str, Any] | None = None,
+        stable_ids: bool = False,
     ) -> None:
         self.stack = stack if isinstance(stack, Stack) else load_stack(Path(stack))
         self.settings = settings or Settings()
@@ -97,6 +99,8 @@ class Emulator:
         #: Ids seen in calls (a deployed pool's) mapped onto the emulated ones.
         self.id_map: dict[str, str] = {}
         self._mock: Any = None
+        #: Ids derived from the template (:mod:`harness.emulator.ids`) instead of moto's random.
+        self.stable_ids = stable_ids
         self.user_pool_id = ""
         self.client_id = ""
 
@@ -185,6 +189,11 @@ class Emulator:
             dynamodb.create_table(**table.create_table_kwargs())
         created = cognito.create_user_pool(**self.pool_spec.create_user_pool_kwargs())
         self.user_pool_id = created["UserPool"]["Id"]
+        backend = cognitoidp_backends[self.stack.account_id][self.region]
+        if self.stable_ids:
+            stable = ids.stable_pool_id(self.region, self.pool_spec.logical_id, self.pool_spec.name)
+            ids.rename_pool(backend, self.user_pool_id, stable)
+            self.user_pool_id = stable
         mfa = self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id)
         if mfa:
             cognito.set_user_pool_mfa_config(**mfa)
@@ -192,6 +201,10 @@ class Emulator:
             **self.client_spec.create_user_pool_client_kwargs(self.user_pool_id)
         )["UserPoolClient"]
         self.client_id = client["ClientId"]
+        if self.stable_ids:
+            stable = ids.stable_client_id(self.user_pool_id, self.client_spec.logical_id)
+            ids.rename_client(backend.user_pools[self.user_pool_id], self.client_id, stable)
+            self.client_id = stable
 
     def _wire(self) -> None:
         known = {

@@ -35,7 +35,8 @@ def function_build_dir(template: Path, function: FunctionSpec) -> Path:
     return build_dir(template) / function.logical_id
 
 
-def _newest_file_mtime(root: Path) -> float:
+def newest_file_mtime(root: Path) -> float:
+    """The newest modification time of the files under ``root`` (caches and dot-dirs left out)."""
     newest = 0.0
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = [
@@ -62,7 +63,7 @@ def stale_reason(template: Path, functions: Iterable[FunctionSpec]) -> str | Non
     for function in functions:
         if not (build / function.logical_id).is_dir():
             return f"{function.logical_id} is not built"
-        if _newest_file_mtime(function.code_uri) > built_at:
+        if newest_file_mtime(function.code_uri) > built_at:
             return f"{function.code_uri} has changed since the build"
     return None
 

@@ -242,6 +242,18 @@ class InProcessInvoker:
         assert result is not None
         return result
 
+    def reload(self) -> None:
+        """Forget every imported handler module: the next invocations import the code again
+        (``harness serve`` after a trigger file changed), with a cold start, as a new Lambda
+        version would have."""
+        roots = {code_uri.resolve() for code_uri, _ in self._handlers}
+        self._handlers.clear()
+        for name, module in list(sys.modules.items()):
+            origin = getattr(module, "__file__", None)
+            if origin and any(Path(origin).resolve().is_relative_to(root) for root in roots):
+                del sys.modules[name]
+        importlib.invalidate_caches()
+
     def close(self) -> None:
         worker, self._worker = self._worker, None
         if worker is not None:

@@ -21,10 +21,12 @@ from typing import Any, Protocol
 
 from harness.cognito import srp
 from harness.emulator import Emulator
+from harness.emulator.moto_calls import moto_call
+from harness.emulator.service import OPERATIONS
 from harness.errors import HarnessInputError
 from harness.invokers import Invoker
 from harness.replay.expect import check
-from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError
+from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError, Setup
 from harness.results import CallRecord, CallResult, ReplayResult
 from harness.settings import Settings
 from harness.stack import Stack
@@ -72,9 +74,10 @@ def substitute_previous(value: Any, previous: Mapping[str, Any] | None, source: 
     return value
 
 
-def seed(emu: Emulator, replay: Replay) -> None:
-    """Put the replay's setup into the emulated pool and tables."""
-    setup = replay.setup
+def seed(emu: Emulator, replay: Replay | Setup) -> None:
+    """Put a replay's setup (or a setup: ``harness serve --setup``) into the emulated pool and
+    tables."""
+    setup = replay.setup if isinstance(replay, Replay) else replay
     for user in setup.users:
         mfa = None
         if user.mfa is not None:
@@ -135,6 +138,8 @@ class EmulatorBackend:
         seed(self.emulator, replay)
 
     def send(self, call: ApiCall, params: dict[str, Any]) -> CallRecord:
+        if call.operation not in OPERATIONS:  # as `harness serve` does: moto answers it
+            return moto_call(self.emulator, call.operation, params, source=call.source)
         return self.emulator.call(call.operation, params, source=call.source)
 
     def finish(self, results: list[CallResult]) -> list[CallResult]:

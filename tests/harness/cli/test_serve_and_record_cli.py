@@ -71,14 +71,33 @@ def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> N
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
-    # AdminCreateUser is emulated too (PreSignUp_AdminCreateUser runs); one row per call.
+    # AdminCreateUser is emulated too (PreSignUp_AdminCreateUser runs); one row per call,
+    # AdminSetUserPassword's (moto answers it) included.
     rows = out.splitlines()
     assert rows[0].startswith("AdminCreateUser erin  PreSignUp=none")
-    assert rows[1].startswith("AdminInitiateAuth erin  PreAuth=vData PostAuth=none PreToken=none")
+    assert rows[1].startswith("AdminSetUserPassword erin  (no trigger)  ✓ ok")
+    assert rows[2].startswith("AdminInitiateAuth erin  PreAuth=vData PostAuth=none PreToken=none")
     assert "SIGTERM, stopping" in err
     recorded = [json.loads(line) for line in record.read_text().splitlines()]
-    assert [r["operation"] for r in recorded] == ["AdminCreateUser", "AdminInitiateAuth"]
-    assert recorded[1]["request"]["AuthParameters"]["PASSWORD"] == "${env:HARNESS_PASSWORD_ERIN}"
+    assert [r["operation"] for r in recorded] == [
+        "AdminCreateUser",
+        "AdminSetUserPassword",
+        "AdminInitiateAuth",
+    ]
+    assert recorded[1]["request"]["Password"] == "${env:HARNESS_PASSWORD_ERIN}"
+    assert recorded[2]["request"]["AuthParameters"]["PASSWORD"] == "${env:HARNESS_PASSWORD_ERIN}"
+    # The recording replays to the same outcomes: the password moto set lets erin sign in.
+    replayed = subprocess.run(
+        [HARNESS, "replay", str(record), "--template", str(ROOT / "template.yaml"),
+         "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HARNESS_PASSWORD_ERIN": "Erin-passw0rd!"},
+        check=False,
+    )  # fmt: skip
+    assert replayed.returncode == 0, replayed.stderr
+    outcomes = [c["outcome"]["status"] for c in json.loads(replayed.stdout)["calls"]]
+    assert outcomes == ["ok", "ok", "tokens"]
 
 
 def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
