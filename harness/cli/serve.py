@@ -20,7 +20,7 @@ from harness.cli.options import (
 )
 
 
-@click.command(short_help="A local Cognito endpoint with live triggers, for any SDK or AWS CLI.")
+@click.command()
 @template_option()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=9229, show_default=True, type=int)

@@ -16,6 +16,7 @@ which trigger, and the tables, under the names the functions see in their enviro
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -49,6 +50,8 @@ from harness.stack import (
 )
 
 __all__ = ["SESSION_SECONDS", "Emulator"]
+
+_log = logging.getLogger(__name__)
 
 
 class SetupError(HarnessInputError, ValueError):
@@ -207,6 +210,14 @@ class Emulator:
             self.client_id = stable
 
     def _wire(self) -> None:
+        _log.debug(
+            "pool %s (%s) and client %s (%s) created from %s",
+            self.user_pool_id,
+            self.pool_spec.logical_id,
+            self.client_id,
+            self.client_spec.logical_id,
+            self.stack.path,
+        )
         known = {
             f"{self.pool_spec.logical_id}:Id": self.user_pool_id,
             f"{self.pool_spec.logical_id}:ProviderName": (
@@ -357,6 +368,7 @@ class Emulator:
         """
         record = execute(self._target_for(params), operation, params, source=source)
         self.calls.append(record)
+        _log.debug("%s %s: %s", source, operation, record.outcome["status"])
         return record
 
     # ------------------------------------------------------------------ seeding

@@ -12,6 +12,7 @@ Two harness processes do not build at once: the build holds a lock file in ``.aw
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import subprocess
@@ -24,6 +25,9 @@ from harness.stack import FunctionSpec
 
 #: A build that takes longer than this is stuck (a pip download hanging, usually).
 BUILD_TIMEOUT_SECONDS = 600
+
+
+_log = logging.getLogger(__name__)
 
 
 def build_dir(template: Path) -> Path:
@@ -128,6 +132,7 @@ def ensure_built(
             str(build),
         ]
         env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+        _log.debug("running %s", " ".join(argv))
         try:
             done = subprocess.run(
                 argv,

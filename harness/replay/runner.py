@@ -37,6 +37,7 @@ __all__ = [
     "Progress",
     "act_as_sdk",
     "replay_calls",
+    "run_each",
     "run_replay",
     "seed",
     "substitute_previous",
@@ -202,6 +203,34 @@ def run_replay(
             user_pool_id=emu.user_pool_id,
             client_id=emu.client_id,
         )
+
+
+def run_each(
+    replays: list[Replay],
+    stack: Stack,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    make_invoker: Callable[[], Invoker | None] = lambda: None,
+    progress: Progress | None = None,
+) -> ReplayResult:
+    """Replay each file on a fresh pool (``harness replay A B``), one result in the files'
+    order: a file never meets the users and records an earlier file left (a legacy user the
+    first file migrated would not migrate again in the second). Each gets a new invoker from
+    ``make_invoker`` too (an ``rie`` invoker's local AWS holds the tables)."""
+    parts = [
+        run_replay(replay, stack, overrides=overrides, invoker=make_invoker(), progress=progress)
+        for replay in replays
+    ]
+    id_map: dict[str, str] = {}
+    for part in parts:
+        for given, emulated in part.id_map.items():
+            id_map.setdefault(given, emulated)
+    return replace(
+        parts[0],
+        results=[result for part in parts for result in part.results],
+        id_map=id_map,
+        skipped=[line for part in parts for line in part.skipped],
+    )
 
 
 def act_as_sdk(
