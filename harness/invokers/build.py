@@ -102,6 +102,48 @@ def _build_lock(build: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _run_build(
+    argv: list[str], cwd: Path, env: dict[str, str], announce: Callable[[str], None]
+) -> tuple[list[str], int | None]:
+    """Run ``sam build``, handing each line it prints to ``announce`` as it comes (a build
+    resolving dependencies takes minutes: the user sees it move). Returns its non-empty lines
+    and its exit status (None: killed after ``BUILD_TIMEOUT_SECONDS``)."""
+    import threading
+
+    process = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    expired = threading.Event()
+
+    def stop() -> None:
+        expired.set()
+        process.kill()
+
+    timer = threading.Timer(BUILD_TIMEOUT_SECONDS, stop)
+    timer.start()
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            line = raw.strip()
+            if line:
+                lines.append(line)
+                announce(f"  sam build | {line}")
+        process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return lines, None if expired.is_set() else process.returncode
+
+
 def ensure_built(
     template: Path,
     functions: Iterable[FunctionSpec],
@@ -110,7 +152,8 @@ def ensure_built(
 ) -> Path:
     """Run ``sam build`` if the build of ``functions`` is missing or stale; return the build dir.
 
-    ``announce`` gets one line before a build starts. Raises :class:`InvokerError` (one line)
+    ``announce`` gets one line before a build starts, then each line ``sam build`` prints, as it
+    prints it. Raises :class:`InvokerError` (one line)
     when the build fails.
     """
     template = template.resolve()
@@ -133,26 +176,13 @@ def ensure_built(
         ]
         env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
         _log.debug("running %s", " ".join(argv))
-        try:
-            done = subprocess.run(
-                argv,
-                cwd=template.parent,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=BUILD_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
+        lines, returncode = _run_build(argv, template.parent, env, announce)
+        if returncode is None:
             raise InvokerError(
                 f"sam build --template {template} took over {BUILD_TIMEOUT_SECONDS} s; "
                 "run it yourself to see where it hangs"
-            ) from None
-        if done.returncode != 0:
-            lines = [
-                line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()
-            ]
+            )
+        if returncode != 0:
             errors = [line for line in lines if "error" in line.lower()]
             detail = (errors or lines or ["no output"])[-1]
             raise InvokerError(
