@@ -27,7 +27,7 @@ def _setting(default: Any, doc: str) -> Any:
 class Settings:
     auth_trigger_order: Literal["post-auth-first", "pre-token-first"] = _setting(
         "post-auth-first",
-        "[A] contract 4: PostAuthentication before PreTokenGeneration is the documented order; "
+        "[A] contract §4: PostAuthentication before PreTokenGeneration is the documented order; "
         "one report claims the reverse.",
     )
     migration_pre_signup_source: (
@@ -35,31 +35,31 @@ class Settings:
         | None
     ) = _setting(
         None,
-        "[A] contract 4: whether creating a migrated user also runs PreSignUp (one report saw "
+        "[A] contract §4: whether creating a migrated user also runs PreSignUp (one report saw "
         "it; AWS documents nothing), and with which triggerSource. none: it does not run.",
     )
     migration_runs_pre_authentication: bool = _setting(
-        False, "[A] contract 4: PreAuthentication runs on the migrating sign-in."
+        False, "[A] contract §4: PreAuthentication runs on the migrating sign-in."
     )
     migration_runs_post_authentication: bool = _setting(
-        True, "[A] contract 4: PostAuthentication runs on the migrating sign-in."
+        True, "[A] contract §4: PostAuthentication runs on the migrating sign-in."
     )
     migration_runs_pre_token_generation: bool = _setting(
-        True, "[A] contract 4: PreTokenGeneration runs on the migrating sign-in."
+        True, "[A] contract §4: PreTokenGeneration runs on the migrating sign-in."
     )
     refused_user_runs_pre_authentication: bool = _setting(
         False,
-        "[A] contract 4: PreAuthentication runs before a disabled or unconfirmed user is refused.",
+        "[A] contract §4: PreAuthentication runs before a disabled or unconfirmed user is refused.",
     )
     srp_runs_pre_authentication: bool = _setting(
-        True, "[A] contract 4: USER_SRP_AUTH runs PreAuthentication at the initiate call."
+        True, "[A] contract §4: USER_SRP_AUTH runs PreAuthentication at the initiate call."
     )
     custom_auth_runs_pre_authentication: bool = _setting(
-        True, "[A] contract 4: CUSTOM_AUTH runs PreAuthentication at the initiate call."
+        True, "[A] contract §4: CUSTOM_AUTH runs PreAuthentication at the initiate call."
     )
     refresh_client_metadata_field: FieldName = _setting(
         None,
-        "[A] contract 4: the field in which PreTokenGeneration gets a refresh call's "
+        "[A] contract §4: the field in which PreTokenGeneration gets a refresh call's "
         "ClientMetadata (validationData, clientMetadata); none: it runs without it.",
     )
     protected_claim_override: Literal["reject", "ignore"] = _setting(

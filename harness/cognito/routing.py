@@ -2,7 +2,7 @@
 
 Every row names the API operations, the triggers that run during them, the request field that
 carries the call's ``ClientMetadata`` to each trigger (``None``: the trigger runs without it),
-and the source of the rule. ``shared/reference/cognito-trigger-contract.md`` section 3 is the
+and the source of the rule. ``docs/cognito-trigger-contract.md`` section 3 is the
 specification; [D] documented by AWS, [O] observed against real Cognito, [A] an assumption that
 is also a named setting in :mod:`harness.settings`.
 
@@ -23,7 +23,7 @@ RESPOND = ("AdminRespondToAuthChallenge", "RespondToAuthChallenge")
 #: Pseudo-operation: an initiate call whose AuthFlow is REFRESH_TOKEN_AUTH or REFRESH_TOKEN.
 REFRESH = "(Admin)InitiateAuth REFRESH_TOKEN_AUTH"
 
-SEED = "AdminInitiateAuth API reference, ClientMetadata (shared/seeds/000_50d1f105adc43b0a.txt)"
+SEED = "AdminInitiateAuth API reference and Start-CGIPAuthAdmin, ClientMetadata"
 RESPOND_DOC = "AdminRespondToAuthChallenge / RespondToAuthChallenge API reference, ClientMetadata"
 
 
@@ -48,8 +48,8 @@ RULES: tuple[Rule, ...] = (
     Rule(INITIATE, "PreTokenGeneration", None, f"[D] {SEED}"),
     Rule(INITIATE, "DefineAuthChallenge", None, f"[D] {SEED}; [O] jagregory/cognito-local#351"),
     Rule(INITIATE, "CreateAuthChallenge", None, f"[D] {SEED}"),
-    Rule(INITIATE, "CustomEmailSender", None, "[D] contract section 3 (custom senders)"),
-    Rule(INITIATE, "CustomSMSSender", None, "[D] contract section 3 (custom senders)"),
+    Rule(INITIATE, "CustomEmailSender", None, "[D] contract §3 (custom senders)"),
+    Rule(INITIATE, "CustomSMSSender", None, "[D] contract §3 (custom senders)"),
     # Respond calls: every trigger that runs gets the Respond call's metadata. [D][O]
     *(
         Rule(RESPOND, trigger, "clientMetadata", f"[D] {RESPOND_DOC}; [O] amplify-js#6731")
@@ -97,7 +97,7 @@ RULES: tuple[Rule, ...] = (
         (REFRESH,),
         "PreTokenGeneration",
         None,
-        "[A] contract section 4 (refresh)",
+        "[A] contract §4 (refresh)",
         setting="refresh_client_metadata_field",
     ),
 )
