@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -117,9 +116,5 @@ class HarnessGroup(click.Group):
 
 
 def debug(message: str, *args: object) -> None:
-    """One ``[debug]`` line (shown with ``--debug``)."""
-    log.debug(message, *args)
-
-
-def names(items: Sequence[object]) -> str:
-    return ", ".join(str(item) for item in items) or "(none)"
+    """One ``[debug]`` line of the command line's own (shown with ``--debug``)."""
+    logging.getLogger("harness.cli").debug(message, *args)

@@ -8,7 +8,7 @@ import click
 MARKS = (
     "Marks: [D] documented by AWS · [O] observed against real Cognito by users (issue threads) · "
     "[A] an assumption where nothing authoritative exists: a setting you can change with "
-    "--set NAME=VALUE. \"contract §N\": section N of docs/cognito-trigger-contract.md, which "
+    '--set NAME=VALUE. "contract §N": section N of docs/cognito-trigger-contract.md, which '
     "lists the AWS pages and reports behind each rule."
 )
 

@@ -98,9 +98,7 @@ def load_replay(
     return replay
 
 
-def _load(
-    paths: Sequence[Path], setup_path: Path | None, environment: Mapping[str, str]
-) -> Replay:
+def _load(paths: Sequence[Path], setup_path: Path | None, environment: Mapping[str, str]) -> Replay:
     if not paths:
         raise ReplayError("<arguments>:0", "no replay file given")
     calls: list[ApiCall] = []
