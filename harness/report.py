@@ -413,7 +413,7 @@ def to_markdown(report: ReplayResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def call_line(result: CallResult) -> str:
+def call_line(result: CallResult, *, color: bool = False) -> str:
     """One line per call as it happens (``harness serve``), in the table's vocabulary."""
     cells = [
         f"{SHORT.get(i.trigger, i.trigger)}={_cell(result, i.trigger)}" for i in _unique(result)
@@ -421,7 +421,7 @@ def call_line(result: CallResult) -> str:
     outcome = _outcome_text(result)
     if result.record.error is not None:
         outcome = f"✗ {result.record.error.code}: {result.record.error.message}"
-    return "  ".join([_who(result), " ".join(cells) or "(no trigger)", outcome])
+    return "  ".join([_who(result), " ".join(cells) or "(no trigger)", _paint(outcome, color)])
 
 
 def _unique(result: CallResult) -> list[Any]:

@@ -50,6 +50,7 @@ class CognitoApp:
         record: Path | None = None,
         wire_created_pools: bool = False,
         watch: bool = False,
+        color: bool = False,
     ) -> None:
         from moto.moto_server.werkzeug_app import create_backend_app
 
@@ -62,6 +63,7 @@ class CognitoApp:
         self.wire_created_pools = wire_created_pools
         self.template_pool_id = emulator.user_pool_id
         self.watch = CodeWatch(emulator) if watch else None
+        self.color = color
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -190,7 +192,7 @@ class CognitoApp:
         )
         self.results.append(result)
         if self.out is not None:
-            print(call_line(result), file=self.out, flush=True)
+            print(call_line(result, color=self.color), file=self.out, flush=True)
         if self.recorder is not None:
             self._record(operation, params, record)
 

@@ -8,6 +8,7 @@ from typing import Unpack
 import click
 
 from harness.cli.errors import InputError, reason
+from harness.cli.habits import use_color
 from harness.cli.options import (
     FILE,
     DeployedTarget,
@@ -101,6 +102,7 @@ def serve(
             out=click.get_text_stream("stdout"),
             wire_created_pools=wire_created_pools,
             watch=not no_reload,
+            color=use_color(),
         )
         try:
             server = CognitoServer(app, host=host, port=port)

@@ -100,6 +100,70 @@ def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> N
     assert outcomes == ["ok", "ok", "tokens"]
 
 
+def start_serve(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    """``harness serve ARGS`` on a free port; the process and its banner once it is ready."""
+    process = subprocess.Popen(
+        [HARNESS, "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
+    banner = []
+    while not any("_harness/invocations" in line for line in banner):
+        line = process.stderr.readline()  # type: ignore[union-attr]
+        if not line:
+            process.kill()
+            raise AssertionError("harness serve exited before it was ready: " + "".join(banner))
+        banner.append(line)
+    return process, "".join(banner)
+
+
+def test_serve_with_setup_and_invoke_rie_signs_in_the_setup_user(tmp_path: Path) -> None:
+    port = free_port()
+    process, banner = start_serve(
+        "--template", str(ROOT / "template.yaml"), "--port", str(port),
+        "--setup", str(ROOT / "events" / "replays" / "sample.setup.json"), "--invoke", "rie",
+        cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        assert "(rie)" in banner
+        assert "sample.setup.json: 1 user(s)" in banner
+        pool_id = banner.split("UserPoolId")[1].split()[0]
+        client_id = banner.split("ClientId")[1].split()[0]
+        client = boto3.client(
+            "cognito-idp",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        answer = client.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!demo"},
+            ClientMetadata={"appVersion": "2.1.0", "tenant": "acme"},
+        )
+        assert answer["AuthenticationResult"]["TokenType"] == "Bearer"
+        # legacy-bob is a record of the setup's LegacyUsersTable, which the rie functions read.
+        migrated = client.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "legacy-bob", "PASSWORD": "LegacyPassw0rd!demo"},
+            ClientMetadata={"appVersion": "2.1.0", "tenant": "acme"},
+        )
+        assert "AuthenticationResult" in migrated
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    rows = out.splitlines()
+    assert rows[0].startswith("AdminInitiateAuth alice  PreAuth=vData PostAuth=none PreToken=none")
+    assert rows[1].startswith("AdminInitiateAuth legacy-bob  Migrate=vData")
+
+
 def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
