@@ -40,25 +40,28 @@ def _set_no_color(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.meta[_NO_COLOR] = True
 
 
+#: The options every command gets: name, what it sets, its help.
+_HABITS = (
+    (
+        "--debug",
+        _set_debug,
+        "Show what the harness does, and the traceback behind an error, on stderr.",
+    ),
+    (
+        "--no-color",
+        _set_no_color,
+        "No colour (also when NO_COLOR is set or the output is not a terminal).",
+    ),
+)
+
+
 def habit_options() -> list[click.Option]:
-    """The options every command gets (new objects each time: click keeps them per command)."""
+    """New option objects for one command (click keeps them per command)."""
     return [
         click.Option(
-            ["--debug"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set_debug,
-            help="Show what the harness does, and the traceback behind an error, on stderr.",
-        ),
-        click.Option(
-            ["--no-color"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set_no_color,
-            help="No colour (also when NO_COLOR is set or the output is not a terminal).",
-        ),
+            [name], is_flag=True, expose_value=False, is_eager=True, callback=set_, help=help_
+        )
+        for name, set_, help_ in _HABITS
     ]
 
 

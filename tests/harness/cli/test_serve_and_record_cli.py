@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 
+from tests.support.endpoint import admin_sign_in, endpoint_client
 from tests.support.paths import ROOT
 
 # Slow: runs harness serve and record as processes; `pytest -m "not slow"` skips them.
@@ -27,50 +27,54 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> None:
-    port = free_port()
-    record = tmp_path / "served.jsonl"
+def start_serve(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    """``harness serve ARGS`` on a free port; the process and its banner once it is ready."""
     process = subprocess.Popen(
-        [HARNESS, "serve", "--template", str(ROOT / "template.yaml"), "--port", str(port),
-         "--record", str(record)],
+        [HARNESS, "serve", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=cwd,
+    )
+    banner = []
+    while not any("_harness/invocations" in line for line in banner):
+        line = process.stderr.readline()  # type: ignore[union-attr]
+        if not line:
+            process.kill()
+            raise AssertionError("harness serve exited before it was ready: " + "".join(banner))
+        banner.append(line)
+    return process, "".join(banner)
+
+
+def served_ids(banner: str) -> tuple[str, str]:
+    return banner.split("UserPoolId")[1].split()[0], banner.split("ClientId")[1].split()[0]
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGTERM, as a service manager stops it: a clean exit, and what it printed."""
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    return out, err
+
+
+def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    record = tmp_path / "served.jsonl"
+    process, banner = start_serve(
+        "--template", str(ROOT / "template.yaml"), "--port", str(port), "--record", str(record),
         cwd=tmp_path,
     )  # fmt: skip
     try:
-        banner = []
-        while True:
-            line = process.stderr.readline()  # type: ignore[union-attr]
-            assert line, "harness serve exited before it was ready"
-            banner.append(line)
-            if "report" in line and "_harness/invocations" in line:
-                break
-        text = "".join(banner)
-        pool_id = text.split("UserPoolId")[1].split()[0]
-        client_id = text.split("ClientId")[1].split()[0]
-        client = boto3.client(
-            "cognito-idp",
-            endpoint_url=f"http://127.0.0.1:{port}",
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        pool_id, client_id = served_ids(banner)
+        client = endpoint_client(f"http://127.0.0.1:{port}")
         client.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
         client.admin_set_user_password(
             UserPoolId=pool_id, Username="erin", Password="Erin-passw0rd!", Permanent=True
         )
-        client.admin_initiate_auth(
-            UserPoolId=pool_id,
-            ClientId=client_id,
-            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": "erin", "PASSWORD": "Erin-passw0rd!"},
-            ClientMetadata={"appVersion": "2.1.0"},
-        )
+        admin_sign_in(client, pool_id, client_id, "erin", "Erin-passw0rd!", appVersion="2.1.0")
     finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=15)
-    assert process.returncode == 0, err
+        out, err = stop(process)
     # AdminCreateUser is emulated too (PreSignUp_AdminCreateUser runs); one row per call,
     # AdminSetUserPassword's (moto answers it) included.
     rows = out.splitlines()
@@ -100,25 +104,6 @@ def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> N
     assert outcomes == ["ok", "ok", "tokens"]
 
 
-def start_serve(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
-    """``harness serve ARGS`` on a free port; the process and its banner once it is ready."""
-    process = subprocess.Popen(
-        [HARNESS, "serve", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=cwd,
-    )
-    banner = []
-    while not any("_harness/invocations" in line for line in banner):
-        line = process.stderr.readline()  # type: ignore[union-attr]
-        if not line:
-            process.kill()
-            raise AssertionError("harness serve exited before it was ready: " + "".join(banner))
-        banner.append(line)
-    return process, "".join(banner)
-
-
 def test_serve_with_setup_and_invoke_rie_signs_in_the_setup_user(tmp_path: Path) -> None:
     port = free_port()
     process, banner = start_serve(
@@ -129,36 +114,25 @@ def test_serve_with_setup_and_invoke_rie_signs_in_the_setup_user(tmp_path: Path)
     try:
         assert "(rie)" in banner
         assert "sample.setup.json: 1 user(s)" in banner
-        pool_id = banner.split("UserPoolId")[1].split()[0]
-        client_id = banner.split("ClientId")[1].split()[0]
-        client = boto3.client(
-            "cognito-idp",
-            endpoint_url=f"http://127.0.0.1:{port}",
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
-        answer = client.admin_initiate_auth(
-            UserPoolId=pool_id,
-            ClientId=client_id,
-            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!demo"},
-            ClientMetadata={"appVersion": "2.1.0", "tenant": "acme"},
+        pool_id, client_id = served_ids(banner)
+        client = endpoint_client(f"http://127.0.0.1:{port}")
+        answer = admin_sign_in(
+            client, pool_id, client_id, "alice", "Passw0rd!demo", appVersion="2.1.0", tenant="acme"
         )
         assert answer["AuthenticationResult"]["TokenType"] == "Bearer"
         # legacy-bob is a record of the setup's LegacyUsersTable, which the rie functions read.
-        migrated = client.admin_initiate_auth(
-            UserPoolId=pool_id,
-            ClientId=client_id,
-            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": "legacy-bob", "PASSWORD": "LegacyPassw0rd!demo"},
-            ClientMetadata={"appVersion": "2.1.0", "tenant": "acme"},
+        migrated = admin_sign_in(
+            client,
+            pool_id,
+            client_id,
+            "legacy-bob",
+            "LegacyPassw0rd!demo",
+            appVersion="2.1.0",
+            tenant="acme",
         )
         assert "AuthenticationResult" in migrated
     finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
+        out, _ = stop(process)
     rows = out.splitlines()
     assert rows[0].startswith("AdminInitiateAuth alice  PreAuth=vData PostAuth=none PreToken=none")
     assert rows[1].startswith("AdminInitiateAuth legacy-bob  Migrate=vData")
@@ -181,7 +155,6 @@ def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
 
 
 APP = """\
-import boto3
 import pytest
 
 from harness.testing import CognitoPool

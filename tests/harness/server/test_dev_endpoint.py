@@ -7,10 +7,9 @@ import os
 import re
 from pathlib import Path
 
-import boto3
-
 from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
+from tests.support.endpoint import endpoint_client
 from tests.support.paths import ROOT
 
 TEMPLATE = """\
@@ -21,9 +20,7 @@ Resources:
     Properties: {UserPoolName: reload-tests}
   Client:
     Type: AWS::Cognito::UserPoolClient
-    Properties:
-      UserPoolId: !Ref Pool
-      ExplicitAuthFlows: [ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+    Properties: {UserPoolId: !Ref Pool, ExplicitAuthFlows: [ALLOW_ADMIN_USER_PASSWORD_AUTH]}
   PreAuthFunction:
     Type: AWS::Serverless::Function
     Properties:
@@ -31,7 +28,7 @@ Resources:
       CodeUri: code/
       Handler: reload_hook.handler
       Events:
-        Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreAuthentication}}
+        Hook: {Type: Cognito, Properties: {Trigger: PreAuthentication, UserPool: !Ref Pool}}
 """
 
 HOOK = """\
@@ -62,13 +59,7 @@ def test_a_stable_pool_id_is_the_pool_moto_serves(tmp_path: Path) -> None:
     with Emulator(ROOT / "template.yaml", stable_ids=True) as emulator:
         server = CognitoServer(CognitoApp(emulator), port=0).start()
         try:
-            client = boto3.client(
-                "cognito-idp",
-                endpoint_url=server.endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="x",
-                aws_secret_access_key="x",
-            )
+            client = endpoint_client(server.endpoint)
             pool = client.describe_user_pool(UserPoolId=emulator.user_pool_id)["UserPool"]
             assert pool["Id"] == emulator.user_pool_id
             assert pool["Arn"].endswith(f"userpool/{emulator.user_pool_id}")
@@ -91,13 +82,7 @@ def test_edited_trigger_code_runs_at_the_next_call(tmp_path: Path) -> None:
         emulator.add_user("alice", password="Passw0rd!demo")
         server = CognitoServer(CognitoApp(emulator, out=out, watch=True), port=0).start()
         try:
-            client = boto3.client(
-                "cognito-idp",
-                endpoint_url=server.endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="x",
-                aws_secret_access_key="x",
-            )
+            client = endpoint_client(server.endpoint)
 
             def sign_in() -> str:
                 try:
