@@ -47,6 +47,8 @@ class Invocation:
     logs: str = field(default="", repr=False)
     #: The function error's type and, in-process, its traceback (for test failures).
     error_type: str | None = field(default=None, repr=False)
+    #: The function error's message (Lambda's errorMessage), secrets of the event removed.
+    error_message: str | None = field(default=None, repr=False)
     traceback: str | None = field(default=None, repr=False)
     event: dict[str, Any] = field(default_factory=dict, repr=False)
     response: dict[str, Any] | None = field(default=None, repr=False)

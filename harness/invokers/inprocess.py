@@ -187,6 +187,15 @@ class InProcessInvoker:
                 result.error_type = "Runtime.HandlerNotFound"
                 result.error_message = f"{function.handler} is undefined or not exported ({error})"
                 return result
+            except SyntaxError as error:  # awslambdaric's bootstrap: USER_CODE_SYNTAX_ERROR
+                result.error_type = "Runtime.UserCodeSyntaxError"
+                module = function.handler.rpartition(".")[0]
+                where = (
+                    f" ({Path(error.filename).name}, line {error.lineno})" if error.filename else ""
+                )
+                result.error_message = f"Syntax error in module '{module}': {error.msg}{where}"
+                result.traceback = traceback.format_exc()
+                return result
             except Exception as error:  # what Lambda reports as Runtime.ImportModuleError
                 result.error_type = "Runtime.ImportModuleError"
                 result.error_message = f"Unable to import module '{function.handler}': {error}"

@@ -7,6 +7,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
 from tests.support.endpoint import endpoint_client
@@ -127,3 +129,34 @@ def test_with_no_reload_the_loaded_code_stays(tmp_path: Path) -> None:
         os.utime(hook, (later, later))
         app._reload_if_changed()
         assert emulator.call("AdminInitiateAuth", params).error is None
+
+
+def test_a_syntax_error_in_a_trigger_is_shown_with_where_it_is(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(TEMPLATE.replace("reload_hook", "broken_hook"))
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "broken_hook.py").write_text("def handler(event, context)\n    return event\n")
+    out = io.StringIO()
+    with Emulator(tmp_path / "template.yaml") as emulator:
+        emulator.add_user("alice", password="Passw0rd!demo")
+        server = CognitoServer(CognitoApp(emulator, out=out), port=0).start()
+        try:
+            client = endpoint_client(server.endpoint)
+            with pytest.raises(client.exceptions.UnexpectedLambdaException) as refused:
+                client.admin_initiate_auth(
+                    UserPoolId=emulator.user_pool_id,
+                    ClientId=emulator.client_id,
+                    AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                    AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!demo"},
+                )
+        finally:
+            server.stop()
+    # Cognito's answer names the runtime error only, as Lambda's python runtime reports it...
+    assert refused.value.response["Error"]["Message"] == (
+        "PreAuthentication invocation failed due to error Runtime.UserCodeSyntaxError."
+    )
+    # ...and the row under it says what and where, for the developer.
+    assert (
+        "  PreAuthFunction (Runtime.UserCodeSyntaxError): Syntax error in module 'broken_hook': "
+        "expected ':' (broken_hook.py, line 1)"
+    ) in out.getvalue().splitlines()
