@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Final, NoReturn
 
 from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS
-from harness.stack.errors import did_you_mean
+from harness.stack.errors import TemplateError, did_you_mean
 from harness.stack.intrinsics import Evaluator, is_intrinsic
 from harness.stack.specs import (
     CLIENT_TYPE,
@@ -120,7 +120,10 @@ class _Builder:
             props.get("Architectures", ["x86_64"]), f"{logical_id}.Architectures"
         )
         where = f"{logical_id}.Environment.Variables"
-        variables = r.resolve(((props.get("Environment") or {}).get("Variables")) or {}, where)
+        declared = ((props.get("Environment") or {}).get("Variables")) or {}
+        if isinstance(declared, dict) and not is_intrinsic(declared):
+            self.all_resolvable(declared, where)  # every missing value in one error
+        variables = r.resolve(declared, where)
         if not isinstance(variables, dict):
             r.fail(where, f"expected a mapping, got {variables!r}", "fix Environment.Variables")
         environment = {k: r.resolve_str(v, f"{where}.{k}") for k, v in variables.items()}
@@ -136,6 +139,25 @@ class _Builder:
             function_name=self.symbols.physical_name(logical_id, "FunctionName"),
             arn=self.symbols.function_arn(logical_id, logical_id),
         )
+
+    def all_resolvable(self, variables: Mapping[str, Any], where: str) -> None:
+        """Raise one error naming every variable that cannot be resolved (a parameter with no
+        value...), when there are several: not one per run."""
+        problems: list[TemplateError] = []
+        for name, value in variables.items():
+            try:
+                self.r.resolve_str(value, f"{where}.{name}")
+            except TemplateError as error:
+                problems.append(error)
+        if len(problems) > 1:
+            listed = "; ".join(f"{p.where}: {p.problem}" for p in problems)
+            fixes = "; ".join(dict.fromkeys(p.fix for p in problems))
+            raise TemplateError(
+                self.r.symbols.path,
+                where,
+                f"{len(problems)} variables have no value ({listed})",
+                fixes,
+            )
 
     def deployed_only(self, where: str, what: str) -> NoReturn:
         self.r.fail(

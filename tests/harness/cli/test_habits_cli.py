@@ -253,3 +253,21 @@ def test_rows_are_in_the_order_of_the_source() -> None:
     assert sorted(ran) == list(range(1, len(rows) + 1))
     assert ran != sorted(ran)
     assert "Ran: the order the calls ran in (their eventTime)" in table
+
+
+def test_a_functions_unresolvable_variables_are_listed_together(tmp_path: Path) -> None:
+    template = (ROOT / "template.yaml").read_text()
+    # Both of PreAuthenticationFunction's parameters lose their Default.
+    for name in ("MinAppVersion", "BlockedDevices"):
+        template = re.sub(rf"(\n  {name}:\n(?:    .*\n)*?)    Default: .*\n", r"\1", template)
+    (tmp_path / "template.yaml").write_text(template)
+    for folder in ("triggers", "events"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    result = runner().invoke(main, ["replay", str(REPLAYS / "sample.ps1"),
+                                    "--template", str(tmp_path / "template.yaml")])  # fmt: skip
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert "PreAuthenticationFunction.Environment.Variables: 2 variables have no value" in message
+    assert "Parameters.BlockedDevices: no value" in message
+    assert "Parameters.MinAppVersion: no value" in message
+    assert len(message.splitlines()) == 1
