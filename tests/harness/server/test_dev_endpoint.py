@@ -11,7 +11,7 @@ import pytest
 
 from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
-from tests.support.endpoint import endpoint_client
+from tests.support.endpoint import admin_sign_in, endpoint_client
 from tests.support.paths import ROOT
 
 TEMPLATE = """\
@@ -88,11 +88,8 @@ def test_edited_trigger_code_runs_at_the_next_call(tmp_path: Path) -> None:
 
             def sign_in() -> str:
                 try:
-                    client.admin_initiate_auth(
-                        UserPoolId=emulator.user_pool_id,
-                        ClientId=emulator.client_id,
-                        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                        AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!demo"},
+                    admin_sign_in(
+                        client, emulator.user_pool_id, emulator.client_id, "alice", "Passw0rd!demo"
                     )
                 except client.exceptions.UserLambdaValidationException as refused:
                     return str(refused.response["Error"]["Message"])
@@ -143,11 +140,8 @@ def test_a_syntax_error_in_a_trigger_is_shown_with_where_it_is(tmp_path: Path) -
         try:
             client = endpoint_client(server.endpoint)
             with pytest.raises(client.exceptions.UnexpectedLambdaException) as refused:
-                client.admin_initiate_auth(
-                    UserPoolId=emulator.user_pool_id,
-                    ClientId=emulator.client_id,
-                    AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                    AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!demo"},
+                admin_sign_in(
+                    client, emulator.user_pool_id, emulator.client_id, "alice", "Passw0rd!demo"
                 )
         finally:
             server.stop()
