@@ -106,9 +106,11 @@ def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> N
 
 def test_serve_with_setup_and_invoke_rie_signs_in_the_setup_user(tmp_path: Path) -> None:
     port = free_port()
+    record = tmp_path / "session.jsonl"
     process, banner = start_serve(
         "--template", str(ROOT / "template.yaml"), "--port", str(port),
         "--setup", str(ROOT / "events" / "replays" / "sample.setup.json"), "--invoke", "rie",
+        "--record", str(record),
         cwd=tmp_path,
     )  # fmt: skip
     try:
@@ -136,6 +138,23 @@ def test_serve_with_setup_and_invoke_rie_signs_in_the_setup_user(tmp_path: Path)
     rows = out.splitlines()
     assert rows[0].startswith("AdminInitiateAuth alice  PreAuth=vData PostAuth=none PreToken=none")
     assert rows[1].startswith("AdminInitiateAuth legacy-bob  Migrate=vData")
+    # The recording names the setup the session started from: it replays on its own.
+    first = json.loads(record.read_text().splitlines()[0])
+    assert first == {"setupFile": str(ROOT / "events" / "replays" / "sample.setup.json")}
+    replayed = subprocess.run(
+        [HARNESS, "replay", str(record), "--template", str(ROOT / "template.yaml")],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "HARNESS_PASSWORD_ALICE": "Passw0rd!demo",
+            "HARNESS_PASSWORD_LEGACY_BOB": "LegacyPassw0rd!demo",
+        },
+        check=False,
+    )
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert "2 calls: 2 sign-ins with tokens, 0 challenges, 0 errors" in replayed.stdout
+    assert "expectations: 2/2 met" in replayed.stdout
 
 
 def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
