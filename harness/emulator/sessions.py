@@ -24,6 +24,8 @@ class AuthSession:
     challenge_metadata: str | None = None
     #: USER_SRP_AUTH: the server's SRP state for PASSWORD_VERIFIER.
     srp: Any = None
+    #: A PASSWORD_VERIFIER asked for by DefineAuthChallenge (CUSTOM_AUTH starting with SRP).
+    custom_auth: bool = False
     #: The triggerSource PreTokenGeneration uses when this session ends in tokens.
     token_source: str = "TokenGeneration_Authentication"
 

@@ -7,9 +7,11 @@ the deployed pool (:class:`harness.replay.live.LivePool`, :func:`harness.replay.
 finish the results (the live pool reads what the triggers logged), and only then compares
 each call's record with its :class:`~harness.replay.model.Expectation`.
 
-For USER_SRP_AUTH it can act as the SDK: when a replayed call gives ``PASSWORD`` instead of
-``SRP_A`` (a recorded SRP_A belongs to a session that is gone), the runner computes SRP_A, and
-the PASSWORD_VERIFIER responses of the next Respond call, as an AWS SDK would.
+For USER_SRP_AUTH, and CUSTOM_AUTH starting with password verification, it can act as the SDK:
+when a replayed call gives ``PASSWORD`` instead of ``SRP_A`` (a recorded SRP_A belongs to a
+session that is gone), the runner computes SRP_A (CUSTOM_AUTH also gets ``CHALLENGE_NAME:
+SRP_A``, as the SDKs send it), and the PASSWORD_VERIFIER responses of the Respond call that
+answers the PASSWORD_VERIFIER challenge, as an AWS SDK would.
 """
 
 from __future__ import annotations
@@ -206,18 +208,21 @@ def act_as_sdk(
     sdk: srp.Client | None,
     previous: Mapping[str, Any] | None,
 ) -> tuple[dict[str, Any], srp.Client | None]:
-    """Play the SDK's part of USER_SRP_AUTH (see the module docstring): returns the call's
-    parameters and the SRP client state."""
+    """Play the SDK's part of USER_SRP_AUTH and of CUSTOM_AUTH with SRP (see the module
+    docstring): returns the call's parameters and the SRP client state."""
     auth = params.get("AuthParameters")
+    flow = params.get("AuthFlow")
     if (
         operation in ("AdminInitiateAuth", "InitiateAuth")
-        and params.get("AuthFlow") == "USER_SRP_AUTH"
+        and flow in ("USER_SRP_AUTH", "CUSTOM_AUTH")
         and isinstance(auth, dict)
         and "PASSWORD" in auth
     ):
         auth = dict(auth)
         client = srp.Client(user_pool_id, str(auth.get("USERNAME")), str(auth.pop("PASSWORD")))
         auth["SRP_A"] = client.srp_a
+        if flow == "CUSTOM_AUTH":
+            auth.setdefault("CHALLENGE_NAME", "SRP_A")
         return {**params, "AuthParameters": auth}, client
     responses = params.get("ChallengeResponses")
     if (

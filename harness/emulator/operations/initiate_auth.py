@@ -83,7 +83,7 @@ def _initiate(ctx: CallContext, params: dict[str, Any], valid: tuple[str, ...]) 
         return _password(ctx, username, auth.get("PASSWORD"))
     if flow == "USER_SRP_AUTH":
         return _srp(ctx, username, auth)
-    return custom_auth.begin(ctx, username)
+    return custom_auth.begin(ctx, username, auth)
 
 
 def _unknown_user(ctx: CallContext, username: str) -> None:

@@ -40,6 +40,9 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
     if name == "CUSTOM_CHALLENGE":
         ctx.close_session(token)
         return custom_auth.answer(ctx, session, user, responses)
+    if name == "PASSWORD_VERIFIER" and session.custom_auth:
+        ctx.close_session(token)
+        return custom_auth.password_verified(ctx, session, user, responses)
     if user is None:
         ctx.close_session(token)
         raise errors.NotAuthorizedException(BAD_CREDENTIALS)
