@@ -12,7 +12,7 @@ from typing import Any
 from harness.cognito import errors, srp
 from harness.emulator.context import CallContext
 from harness.emulator.flows import custom_auth, migration
-from harness.emulator.flows.requests import required, string_map
+from harness.emulator.flows.requests import check_context_data, required, string_map
 from harness.emulator.flows.signin import (
     BAD_CREDENTIALS,
     after_password,
@@ -71,6 +71,7 @@ def _initiate(ctx: CallContext, params: dict[str, Any], valid: tuple[str, ...]) 
             if flow not in ALLOWED_BY
             else "Initiate Auth method not supported."
         )
+    check_context_data(params)
     enabled = ctx.client_spec.explicit_auth_flows or DEFAULT_FLOWS
     if not set(ALLOWED_BY[flow]) & set(enabled):
         raise errors.InvalidParameterException(f"{flow} flow not enabled for this client")

@@ -14,7 +14,7 @@ from harness.cognito import errors
 from harness.emulator.context import CallContext
 from harness.emulator.flows import custom_auth
 from harness.emulator.flows.passwords import POLICY_CHALLENGE, validate_password
-from harness.emulator.flows.requests import string_map
+from harness.emulator.flows.requests import check_context_data, string_map
 from harness.emulator.flows.signin import BAD_CREDENTIALS, after_password, signed_in
 
 MFA_CODE_FIELDS = {
@@ -28,6 +28,7 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
     """Both operations: the Admin one also names the pool (checked by the service)."""
     name = params.get("ChallengeName")
     responses = string_map(params.get("ChallengeResponses"), "ChallengeResponses")
+    check_context_data(params)
     token = str(params.get("Session") or "")
     session = ctx.take_session(token, str(name))
     ctx.check_secret_hash(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from botocore.model import Shape
@@ -14,7 +14,15 @@ from botocore.model import Shape
 from harness.replay import service_model as _service
 from harness.replay.model import ReplayError, previous_ref, suggest
 from harness.replay.readers.base import ScriptResult, member_named
-from harness.replay.readers.powershell.values import Opaque, PrevRef, scalar_text, show
+from harness.replay.readers.powershell.values import (
+    Dropped,
+    Opaque,
+    PrevRef,
+    PSObject,
+    read_output,
+    scalar_text,
+    show,
+)
 
 
 def _folded(names: tuple[str, ...]) -> frozenset[str]:
@@ -123,6 +131,29 @@ _IGNORED_VALUED: Final = _folded(
     )
 )
 _COMMON_SHOWN: Final = "Select, PassThru, Force, Region, ProfileName, EndpointUrl"
+#: Where the AWS Tools send a call and as whom: locally the emulated pool answers instead
+#: (a note says so); ``--live`` takes the script's region and profile (``REGION_PARAMETERS``,
+#: ``PROFILE_PARAMETERS``) unless its command line names others. Credential values are never
+#: shown.
+ENDPOINT_PARAMETERS: Final = _folded(("Region", "RegionToCall", "EndpointUrl"))
+REGION_PARAMETERS: Final = _folded(("Region", "RegionToCall"))
+PROFILE_PARAMETERS: Final = _folded(("ProfileName", "StoredCredentials", "AWSProfileName"))
+CREDENTIAL_PARAMETERS: Final = _folded(
+    (
+        "AccessKey",
+        "AK",
+        "SecretKey",
+        "SK",
+        "SecretAccessKey",
+        "SessionToken",
+        "ST",
+        "Credential",
+        "NetworkCredential",
+        "ProfileLocation",
+        "AWSProfilesLocation",
+        "ProfilesLocation",
+    )
+)
 _INT: Final = re.compile(r"-?\d+")
 
 
@@ -187,8 +218,16 @@ class Binder:
     def fail(self, problem: str, line: int) -> ReplayError:
         return ReplayError(self.here(line), problem)
 
-    def call(self, cmdlet: str, args: list[Param | Positional], line: int) -> Any:
-        """Record the call ``cmdlet`` makes with ``args``; return what it outputs."""
+    def call(
+        self, cmdlet: str, args: list[Param | Positional], line: int, piped: Any = None
+    ) -> Any:
+        """Record the call ``cmdlet`` makes with ``args`` (and ``piped``, the pipeline input;
+        an array runs the cmdlet once per item, as PowerShell does); return what it outputs."""
+        if isinstance(piped, list):
+            return [self._call(cmdlet, args, line, item) for item in piped]
+        return self._call(cmdlet, args, line, piped)
+
+    def _call(self, cmdlet: str, args: list[Param | Positional], line: int, piped: Any) -> Any:
         operation = CMDLETS[cmdlet]
         location = self.here(line)
         table = parameter_table(operation)
@@ -235,14 +274,21 @@ class Binder:
             if key not in table:  # a common parameter: not part of the request
                 if key == "select":
                     select = value
+                else:
+                    self._ignored(arg.name, key, value, arg.line)
                 continue
             shown, path = table[key]
             if path in given:
                 raise self.fail(f"{cmdlet}: -{shown} is given twice", arg.line)
             given[path] = (shown, value)
+        if piped is not None:
+            self._bind_pipeline(cmdlet, table, given, piped, line)
         shape = _service.input_shape(operation, location)
         params: dict[str, Any] = {}
         for path, (shown, value) in given.items():
+            if isinstance(value, Dropped):
+                self.note(line, f"-{shown} is not sent: {value.why}")
+                continue
             if value is None:
                 continue  # $null: the parameter is not sent
             if len(path) == 1:
@@ -256,16 +302,89 @@ class Binder:
                     inner, value, f"-{shown}", line
                 )
         self.script.call(operation, params, location)
-        return self._output(len(self.script.calls) - 1, select, passthru, given, positional, line)
+        whole = PrevRef(len(self.script.calls) - 1, (), line, operation)
+        return self._output(whole, select, passthru, given, positional)
+
+    def note(self, line: int, text: str) -> None:
+        """A line the report shows under the replay (``skipped: <file:line>: <text>``)."""
+        self.script.result.skipped.append(f"{self.here(line)}: {text}")
+
+    def _ignored(self, name: str, key: str, value: Any, line: int) -> None:
+        """A common parameter the request does not carry: say what the replay does with it."""
+        if key in CREDENTIAL_PARAMETERS:
+            self.note(line, f"-{name} (value not shown) is ignored: the emulated pool needs none")
+        elif key in ENDPOINT_PARAMETERS or key in PROFILE_PARAMETERS:
+            text = scalar_text(value)
+            if key in REGION_PARAMETERS and text:
+                self.script.result.region = self.script.result.region or text
+            if key in PROFILE_PARAMETERS and text:
+                self.script.result.profile = self.script.result.profile or text
+            live = (
+                "; --live uses it unless --region/--profile say otherwise"
+                if key not in ENDPOINT_PARAMETERS or key in REGION_PARAMETERS
+                else ""
+            )
+            self.note(line, f"-{name} {text or show(value)} is ignored locally{live}")
+
+    def _bind_pipeline(
+        self,
+        cmdlet: str,
+        table: dict[str, tuple[str, tuple[str, ...]]],
+        given: dict[tuple[str, ...], tuple[str, Any]],
+        piped: Any,
+        line: int,
+    ) -> None:
+        """Pipeline input: an object binds by property name (every parameter of the
+        Start-CGIPAuthAdmin reference is ByPropertyName), anything else by value to the
+        positional parameter (ClientId: "Accept pipeline input: True (ByValue,
+        ByPropertyName)"). Parameters named on the command line keep their value."""
+        properties: dict[str, Any] = {}
+        if isinstance(piped, PSObject):
+            properties = dict(piped)
+        elif isinstance(piped, PrevRef) and not piped.path:
+            properties = {
+                member: read_output(piped, member, "the piped response")
+                for member in _service.output_members(piped.operation)
+            }
+        elif isinstance(piped, dict):
+            raise self.fail(
+                f"a hashtable piped to {cmdlet} does not bind by property name (PowerShell "
+                "would pass it as the string 'System.Collections.Hashtable'); pipe "
+                "[pscustomobject]@{...} instead",
+                line,
+            )
+        if properties:
+            bound = False
+            for name, value in properties.items():
+                entry = table.get(str(name).casefold())
+                if entry is not None and entry[1] not in given:
+                    given[entry[1]] = (entry[0], value)
+                    bound = True
+                elif entry is not None:
+                    bound = True
+            if not bound:
+                raise self.fail(
+                    f"the input piped to {cmdlet} binds to none of its parameters: it has no "
+                    f"property named like one (properties: {', '.join(map(str, properties))})",
+                    line,
+                )
+            return
+        parameter = POSITIONAL.get(cmdlet)
+        if parameter is None or (parameter,) in given:
+            raise self.fail(
+                f"{cmdlet} cannot take {show(piped)} from the pipeline: "
+                + (f"-{parameter} is already given" if parameter else "no parameter takes it"),
+                line,
+            )
+        given[(parameter,)] = (parameter, piped)
 
     def _output(
         self,
-        index: int,
+        whole: PrevRef,
         select: Any,
         passthru: bool,
         given: dict[tuple[str, ...], tuple[str, Any]],
         positional: str | None,
-        line: int,
     ) -> Any:
         if isinstance(select, str) and select not in ("", "*"):
             if select.startswith("^"):
@@ -274,11 +393,18 @@ class Binder:
                     if shown.casefold() == wanted or path[-1].casefold() == wanted:
                         return value
                 return None
-            return PrevRef(index, tuple(select.split(".")), line)
+            output: PrevRef | Dropped = whole
+            for part in select.split("."):
+                if isinstance(output, PrevRef):
+                    output = read_output(output, part, f"-Select {select}")
+            if isinstance(output, PrevRef):
+                return replace(output, selected=output.path)
+            self.note(whole.line, output.why)
+            return output
         if passthru:
             value = given.get((positional,)) if positional else None
             return value[1] if value else None
-        return PrevRef(index, (), line)
+        return whole
 
     def _convert(self, shape: Shape, value: Any, what: str, line: int) -> Any:
         kind = shape.type_name
