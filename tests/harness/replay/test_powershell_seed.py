@@ -240,3 +240,26 @@ def test_endpoint_region_profile_and_credentials_are_noted_and_never_shown(tmp_p
     assert "wJalrXUtnFEMI" not in notes
     assert "AKIAEXAMPLE" not in notes
     assert (replay.region, replay.profile) == ("eu-west-1", "dev")
+
+
+@pytest.mark.parametrize(
+    ("command_line", "used"), [(None, "script-profile"), ("cli-profile", "cli-profile")]
+)
+def test_live_takes_the_scripts_profile_unless_the_command_line_names_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command_line: str | None, used: str
+) -> None:
+    from harness.aws.errors import LiveError
+    from harness.replay.live import run_live
+
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    loaded = load(
+        tmp_path,
+        f"Start-CGIPAuthAdmin c -UserPoolId {POOL} {SIGN_IN} -ProfileName script-profile -Region eu-west-1\n",
+    )
+
+    with pytest.raises(LiveError) as raised:
+        run_live(loaded, user_pool_id=POOL, client_id="c", profile=command_line)
+
+    assert f"AWS profile '{used}' not found" in str(raised.value)
