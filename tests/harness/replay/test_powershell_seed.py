@@ -263,3 +263,52 @@ def test_live_takes_the_scripts_profile_unless_the_command_line_names_one(
         run_live(loaded, user_pool_id=POOL, client_id="c", profile=command_line)
 
     assert f"AWS profile '{used}' not found" in str(raised.value)
+
+
+# -- the README's reference table -------------------------------------------------------
+
+#: The parameters of the Start-CGIPAuthAdmin reference (its syntax block and common parameters).
+REFERENCE_PARAMETERS = [
+    "-ClientId",
+    "-AnalyticsMetadata_AnalyticsEndpointId",
+    "-AuthFlow",
+    "-AuthParameter",
+    "-ClientMetadata",
+    "-ContextData_EncodedData",
+    "-ContextData_HttpHeader",
+    "-ContextData_IpAddress",
+    "-ContextData_ServerName",
+    "-ContextData_ServerPath",
+    "-UserPoolId",
+    "-Select",
+    "-PassThru",
+    "-Force",
+    "-ClientConfig",
+    "-AccessKey",
+    "-Credential",
+    "-EndpointUrl",
+    "-NetworkCredential",
+    "-ProfileLocation",
+    "-ProfileName",
+    "-Region",
+    "-SecretKey",
+    "-SessionToken",
+]
+REFERENCE_FLOWS = [
+    "USER_SRP_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN",
+    "CUSTOM_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "SECRET_HASH",
+    "DEVICE_KEY",
+]
+
+
+def test_the_reference_table_covers_every_parameter_and_flow_of_the_reference() -> None:
+    from harness.replay.readers.powershell.reference import FLOW_NOTES, parameter_rows
+
+    described = dict(parameter_rows())
+    assert [p for p in REFERENCE_PARAMETERS if p not in described] == []
+    assert [f for f in REFERENCE_FLOWS if f not in FLOW_NOTES] == []

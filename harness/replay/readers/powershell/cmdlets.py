@@ -95,9 +95,9 @@ PIPE_CONSUMERS: Final[frozenset[str]] = _folded(
 )
 
 #: Switch parameters accepted (and ignored) on every cmdlet.
-_SWITCHES: Final = _folded(("PassThru", "Force", "Verbose", "Debug", "WhatIf", "Confirm"))
+SWITCHES: Final = _folded(("PassThru", "Force", "Verbose", "Debug", "WhatIf", "Confirm"))
 #: Valued parameters accepted (and ignored for the request) on every cmdlet.
-_IGNORED_VALUED: Final = _folded(
+IGNORED_VALUED: Final = _folded(
     (
         "Select",
         "Region",
@@ -254,11 +254,11 @@ class Binder:
                 given[path] = (positional, arg.value)
                 continue
             key = arg.name.casefold()
-            if key in _SWITCHES:
+            if key in SWITCHES:
                 if key == "passthru":
                     passthru = arg.value is not False
                 continue
-            needs_value = key in _IGNORED_VALUED or key in table
+            needs_value = key in IGNORED_VALUED or key in table
             if not needs_value:
                 raise self.fail(
                     f"{cmdlet} has no parameter -{arg.name}{suggest(arg.name, _names(table))}; "
