@@ -128,6 +128,7 @@ def execute(
         source=source,
         request=request,
         invocations=context.invocations if context is not None else [],
+        deliveries=list(context.deliveries) if context is not None else [],
         response=response,
         error=error,
         duration_ms=(time.perf_counter() - started) * 1000,

@@ -110,9 +110,13 @@ def after_password(
         if mfa == "SMS_MFA":
             phone = ctx.user_attributes(user).get("phone_number", "")
             send_message(ctx, "CustomMessage_Authentication", user)
+            destination = "+*******" + phone[-4:]
+            ctx.deliveries.append(
+                f"SMS_MFA code sent by SMS to {destination} (the code is the mfa_code setting)"
+            )
             parameters.update(
                 CODE_DELIVERY_DELIVERY_MEDIUM="SMS",
-                CODE_DELIVERY_DESTINATION="+*******" + phone[-4:],
+                CODE_DELIVERY_DESTINATION=destination,
             )
         return challenge(ctx, user.username, mfa, parameters, token_source=token_source)
     return signed_in(ctx, user, token_source=token_source)
