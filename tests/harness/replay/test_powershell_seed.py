@@ -312,3 +312,51 @@ def test_the_reference_table_covers_every_parameter_and_flow_of_the_reference() 
     described = dict(parameter_rows())
     assert [p for p in REFERENCE_PARAMETERS if p not in described] == []
     assert [f for f in REFERENCE_FLOWS if f not in FLOW_NOTES] == []
+
+
+# -- CUSTOM_AUTH starting with SRP, replayed ----------------------------------------------
+
+SRP_SCRIPT = f"""
+$r = Start-CGIPAuthAdmin c -UserPoolId {POOL} -AuthFlow CUSTOM_AUTH -AuthParameter @{{USERNAME='alice'; PASSWORD=$env:ALICE_PASSWORD; CHALLENGE_NAME='SRP_A'}}
+$v = Send-CGIPAuthChallengeResponseAdmin c -UserPoolId {POOL} -ChallengeName PASSWORD_VERIFIER -Session $r.Session -ChallengeResponse @{{USERNAME='alice'}}
+Send-CGIPAuthChallengeResponseAdmin c -UserPoolId {POOL} -ChallengeName CUSTOM_CHALLENGE -Session $v.Session -ChallengeResponse @{{USERNAME='alice'; ANSWER='42'}}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("password", "outcomes", "verified"),
+    [
+        ("Passw0rd!", ["PASSWORD_VERIFIER", "CUSTOM_CHALLENGE", "tokens"], True),
+        ("wrong-Passw0rd!", ["PASSWORD_VERIFIER", "NotAuthorizedException"], False),
+    ],
+)
+def test_custom_auth_with_srp_replays_acting_as_the_sdk(
+    tmp_path: Path,
+    setup_file: str,
+    monkeypatch: pytest.MonkeyPatch,
+    password: str,
+    outcomes: list[str],
+    verified: bool,
+) -> None:
+    from tests.support.emulator import events, recording_stack
+
+    monkeypatch.setitem(ENV, "ALICE_PASSWORD", password)
+    recorder.SCRIPT["DefineAuthChallenge"] = recorder.define_with_srp
+    script = "\n".join(SRP_SCRIPT.strip().splitlines()[: len(outcomes)])  # what can run
+    loaded = load(tmp_path, setup_file + script + "\n")
+    assert loaded.calls[0].secret_paths == frozenset({"AuthParameters.PASSWORD"})
+
+    result = run_replay(loaded, recording_stack())
+
+    seen = [
+        r.record.outcome.get("challenge") or r.record.outcome.get("code") or "tokens"
+        for r in result.results
+    ]
+    assert seen == outcomes
+    verifier = events("DefineAuthChallenge_Authentication")[1]["request"]["session"][1]
+    assert verifier == {
+        "challengeName": "PASSWORD_VERIFIER",
+        "challengeResult": verified,
+        "challengeMetadata": None,
+    }
