@@ -79,18 +79,33 @@ def signature(key: bytes, pool_name: str, user_id: str, secret_block: str, stamp
 
 
 class Server:
-    """The pool's side of one USER_SRP_AUTH exchange."""
+    """The pool's side of one USER_SRP_AUTH exchange.
 
-    def __init__(self, *, pool_name: str, username: str, password: str, srp_a: str) -> None:
+    For a remembered device (DEVICE_SRP_AUTH) ``pool_name`` is the device group key, ``username``
+    the device key, and the verifier and salt are the ones ConfirmDevice stored (the SDKs'
+    ``generateHashDevice``): the same proof, over ``<group key><device key>:<device password>``.
+    """
+
+    def __init__(
+        self,
+        *,
+        pool_name: str,
+        username: str,
+        password: str,
+        srp_a: str,
+        verifier: int | None = None,
+        salt: str | None = None,
+    ) -> None:
         self.pool_name = pool_name
         self.username = username
         try:
             self.big_a = int(srp_a, 16)
         except ValueError:
             self.big_a = 0
-        self.salt = secrets.token_hex(16)
+        self.salt = salt or secrets.token_hex(16)
         self.secret_block = base64.standard_b64encode(secrets.token_bytes(64)).decode()
-        verifier = pow(G, _x(pool_name, username, password, self.salt), N)
+        if verifier is None:
+            verifier = pow(G, _x(pool_name, username, password, self.salt), N)
         self._b = secrets.randbelow(N - 1) + 1
         self._big_b = (K * verifier + pow(G, self._b, N)) % N
         self._verifier = verifier

@@ -68,8 +68,11 @@ FLOW_NOTES: Final[dict[str, str]] = {
     "REFRESH_TOKEN_AUTH": "REFRESH_TOKEN: PreTokenGeneration (TokenGeneration_RefreshTokens) only",
     "REFRESH_TOKEN": "the same as REFRESH_TOKEN_AUTH",
     "SECRET_HASH": "checked against the client secret, in every flow",
-    "DEVICE_KEY": "not emulated yet: remembered devices (ConfirmDevice, DEVICE_SRP_AUTH) are "
-    "not part of the emulated pool",
+    "DEVICE_KEY": "with the pool's DeviceConfiguration (template or `setup.pool`): a sign-in "
+    "returns NewDeviceMetadata and PostAuthentication gets `newDeviceUsed: true`; after "
+    "ConfirmDevice, the DEVICE_KEY of a remembered device asks DEVICE_SRP_AUTH, then "
+    "DEVICE_PASSWORD_VERIFIER (proved for real) in place of MFA, and the tokens come from "
+    "TokenGeneration_AuthenticateDevice. The replay does not compute the device's SRP",
 }
 
 
