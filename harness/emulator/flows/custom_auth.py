@@ -57,18 +57,14 @@ def begin(ctx: CallContext, username: str, auth: Mapping[str, Any]) -> dict[str,
     return next_step(ctx, session, user)
 
 
-def password_verified(
-    ctx: CallContext,
-    session: AuthSession,
-    user: CognitoIdpUser | None,
-    responses: dict[str, Any],
+def _password_verified(
+    ctx: CallContext, session: AuthSession, user: CognitoIdpUser | None, proved: bool
 ) -> dict[str, Any]:
     """The PASSWORD_VERIFIER answer of a custom flow: Define sees whether the proof held.
 
     A wrong password (or an unknown user) fails here whatever Define answers, after Define has
     seen ``challengeResult: false``: the verifier step is the pool's, not the trigger's.
     """
-    proved = user is not None and session.srp is not None and session.srp.verify(responses)
     session.history.append(
         {"challengeName": "PASSWORD_VERIFIER", "challengeResult": proved, "challengeMetadata": None}
     )
@@ -84,7 +80,11 @@ def answer(
     user: CognitoIdpUser | None,
     responses: dict[str, Any],
 ) -> dict[str, Any]:
-    """VerifyAuthChallengeResponse judges the ANSWER; then Define decides again."""
+    """VerifyAuthChallengeResponse judges the ANSWER (the pool checks a PASSWORD_VERIFIER's
+    proof itself); then Define decides again."""
+    if session.challenge == "PASSWORD_VERIFIER":
+        proved = user is not None and session.srp is not None and session.srp.verify(responses)
+        return _password_verified(ctx, session, user, proved)
     given = responses.get("ANSWER")
     if not isinstance(given, str):
         raise errors.InvalidParameterException("Missing required parameter ANSWER")
@@ -139,17 +139,21 @@ def next_step(
     public = created.get("publicChallengeParameters") or {}
     session.private_parameters = dict(created.get("privateChallengeParameters") or {})
     session.challenge_metadata = created.get("challengeMetadata")
-    session.challenge = "CUSTOM_CHALLENGE"
     session.srp = None
+    parameters = {**{k: str(v) for k, v in public.items()}, "USERNAME": session.username}
+    return _ask(ctx, session, "CUSTOM_CHALLENGE", parameters)
+
+
+def _ask(
+    ctx: CallContext, session: AuthSession, name: str, parameters: dict[str, str]
+) -> dict[str, Any]:
+    """The challenge ``name`` of the flow's session, under a new Session string."""
+    session.challenge = name
     session.created = ctx.clock()
-    token = ctx.open_session(session)
     return {
-        "ChallengeName": "CUSTOM_CHALLENGE",
-        "Session": token,
-        "ChallengeParameters": {
-            **{k: str(v) for k, v in public.items()},
-            "USERNAME": session.username,
-        },
+        "ChallengeName": name,
+        "Session": ctx.open_session(session),
+        "ChallengeParameters": parameters,
     }
 
 
@@ -173,18 +177,12 @@ def _define(ctx: CallContext, session: AuthSession, user: CognitoIdpUser | None)
 def _password_verifier(ctx: CallContext, session: AuthSession) -> dict[str, Any]:
     """Define asked for PASSWORD_VERIFIER after SRP_A: the pool's SRP challenge, no Create."""
     server = session.srp
-    session.challenge = "PASSWORD_VERIFIER"
     session.custom_auth = True
-    session.created = ctx.clock()
-    token = ctx.open_session(session)
-    return {
-        "ChallengeName": "PASSWORD_VERIFIER",
-        "Session": token,
-        "ChallengeParameters": {
-            "USER_ID_FOR_SRP": session.username,
-            "USERNAME": session.username,
-            "SRP_B": server.srp_b,
-            "SALT": server.salt,
-            "SECRET_BLOCK": server.secret_block,
-        },
+    parameters = {
+        "USER_ID_FOR_SRP": session.username,
+        "USERNAME": session.username,
+        "SRP_B": server.srp_b,
+        "SALT": server.salt,
+        "SECRET_BLOCK": server.secret_block,
     }
+    return _ask(ctx, session, "PASSWORD_VERIFIER", parameters)

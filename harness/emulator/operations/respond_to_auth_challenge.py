@@ -38,12 +38,9 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
     if user is None and not session.user_not_found:
         raise errors.UserNotFoundException("User does not exist.")
 
-    if name == "CUSTOM_CHALLENGE":
+    if name == "CUSTOM_CHALLENGE" or (name == "PASSWORD_VERIFIER" and session.custom_auth):
         ctx.close_session(token)
         return custom_auth.answer(ctx, session, user, responses)
-    if name == "PASSWORD_VERIFIER" and session.custom_auth:
-        ctx.close_session(token)
-        return custom_auth.password_verified(ctx, session, user, responses)
     if user is None:
         ctx.close_session(token)
         raise errors.NotAuthorizedException(BAD_CREDENTIALS)

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from harness.emulator import Emulator
-from harness.server import CognitoApp, CognitoServer
 from tests.support.emulator import (
     PASSWORD,
     MakeEmulator,
@@ -21,34 +19,14 @@ from tests.support.emulator import (
     recording_stack,
     without_triggers,
 )
+from tests.support.served import ServedPool, served
 
 pytestmark = pytest.mark.slow
 
 SRP_STEP = {"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None}
 
 
-class Pool:
-    """An emulator served on 127.0.0.1 and a boto3 client of it."""
-
-    def __init__(self, emulator: Emulator, endpoint: str) -> None:
-        self.emulator = emulator
-        self.client = boto3.client(
-            "cognito-idp",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
-
-    def srp(self, username: str, password: str) -> AWSSRP:
-        return AWSSRP(
-            username=username,
-            password=password,
-            pool_id=self.emulator.user_pool_id,
-            client_id=self.emulator.client_id,
-            client=self.client,
-        )
-
+class Pool(ServedPool):
     def start(self, srp: AWSSRP, **extra: Any) -> dict[str, Any]:
         return self.client.admin_initiate_auth(  # type: ignore[return-value]
             UserPoolId=self.emulator.user_pool_id,
@@ -68,12 +46,8 @@ class Pool:
         )
 
 
-def served(emulator: Emulator) -> Iterator[Pool]:
-    server = CognitoServer(CognitoApp(emulator), port=0).start()
-    try:
-        yield Pool(emulator, server.endpoint)
-    finally:
-        server.stop()
+def served_pool(emulator: Emulator) -> Iterator[Pool]:
+    yield from served(emulator, Pool)
 
 
 @pytest.fixture
@@ -81,7 +55,7 @@ def pool(make_emulator: MakeEmulator) -> Iterator[Pool]:
     emulator = make_emulator()
     emulator.add_user("alice", password=PASSWORD, attributes={"email": "alice@example.com"})
     recorder.SCRIPT["DefineAuthChallenge"] = recorder.define_with_srp
-    yield from served(emulator)
+    yield from served_pool(emulator)
 
 
 def define_sessions() -> list[list[dict[str, Any]]]:
@@ -191,7 +165,7 @@ def test_unknown_user_gets_the_verifier_then_fails_with_user_not_found(
 ) -> None:
     emulator = make_emulator(without_triggers(recording_stack(), "UserMigration"))
     recorder.SCRIPT["DefineAuthChallenge"] = recorder.define_with_srp
-    for pool in served(emulator):
+    for pool in served_pool(emulator):
         srp = pool.srp("nobody", PASSWORD)
         started = pool.start(srp)
         assert started["ChallengeName"] == "PASSWORD_VERIFIER"  # existence not revealed

@@ -7,42 +7,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, generate_hash_device
 
 from harness.emulator import Emulator
-from harness.server import CognitoApp, CognitoServer
 from tests.support.emulator import PASSWORD, MakeEmulator, events, sources
+from tests.support.served import ServedPool, served
 
 pytestmark = pytest.mark.slow
 
 ALWAYS = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False}
 
 
-class Pool:
-    def __init__(self, emulator: Emulator, endpoint: str) -> None:
-        self.emulator = emulator
-        self.client = boto3.client(
-            "cognito-idp",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+class Pool(ServedPool):
+    def alice(self, **device: Any) -> AWSSRP:
+        return self.srp("alice", PASSWORD, **device)
 
-    def srp(self, **device: Any) -> AWSSRP:
-        return AWSSRP(
-            username="alice",
-            password=PASSWORD,
-            pool_id=self.emulator.user_pool_id,
-            client_id=self.emulator.client_id,
-            client=self.client,
-            **device,
-        )
-
-    def remember(self, tokens: dict[str, Any]) -> dict[str, str]:
+    def remember(self, tokens: dict[str, Any], *, necessary: bool = False) -> dict[str, str]:
         """Confirm the new device as an app does; its key, group key and password."""
         metadata = tokens["AuthenticationResult"]["NewDeviceMetadata"]
         password, verifier = generate_hash_device(metadata["DeviceGroupKey"], metadata["DeviceKey"])
@@ -52,7 +34,7 @@ class Pool:
             DeviceSecretVerifierConfig=verifier,
             DeviceName="test-laptop",
         )
-        assert confirmed["UserConfirmationNecessary"] is False
+        assert confirmed["UserConfirmationNecessary"] is necessary
         return {
             "device_key": metadata["DeviceKey"],
             "device_group_key": metadata["DeviceGroupKey"],
@@ -62,11 +44,7 @@ class Pool:
 
 def serve(emulator: Emulator) -> Iterator[Pool]:
     emulator.add_user("alice", password=PASSWORD, attributes={"email": "alice@example.com"})
-    server = CognitoServer(CognitoApp(emulator), port=0).start()
-    try:
-        yield Pool(emulator, server.endpoint)
-    finally:
-        server.stop()
+    yield from served(emulator, Pool)
 
 
 @pytest.fixture
@@ -79,11 +57,11 @@ def post_auth_new_device() -> list[bool]:
 
 
 def test_a_remembered_device_signs_in_with_device_srp(pool: Pool) -> None:
-    first = pool.srp().authenticate_user()
+    first = pool.alice().authenticate_user()
     assert post_auth_new_device() == [True]
     device = pool.remember(first)
 
-    again = pool.srp(**device).authenticate_user()  # pycognito answers DEVICE_SRP_AUTH itself
+    again = pool.alice(**device).authenticate_user()  # pycognito answers DEVICE_SRP_AUTH itself
 
     result = again["AuthenticationResult"]
     assert {"IdToken", "AccessToken", "RefreshToken"} <= set(result)
@@ -93,18 +71,18 @@ def test_a_remembered_device_signs_in_with_device_srp(pool: Pool) -> None:
 
 
 def test_a_wrong_device_password_is_not_authorized(pool: Pool) -> None:
-    device = pool.remember(pool.srp().authenticate_user())
+    device = pool.remember(pool.alice().authenticate_user())
     device["device_password"] = "not-the-device-password"
 
     with pytest.raises(ClientError) as raised:
-        pool.srp(**device).authenticate_user()
+        pool.alice(**device).authenticate_user()
 
     assert raised.value.response["Error"]["Code"] == "NotAuthorizedException"
     assert "TokenGeneration_AuthenticateDevice" not in sources()
 
 
 def test_an_unconfirmed_device_key_is_a_new_device(pool: Pool) -> None:
-    first = pool.srp().authenticate_user()
+    first = pool.alice().authenticate_user()
     key = first["AuthenticationResult"]["NewDeviceMetadata"]["DeviceKey"]
 
     again = pool.client.admin_initiate_auth(
@@ -119,7 +97,7 @@ def test_an_unconfirmed_device_key_is_a_new_device(pool: Pool) -> None:
 
 
 def test_the_password_flow_with_a_remembered_device_key_asks_for_device_srp(pool: Pool) -> None:
-    device = pool.remember(pool.srp().authenticate_user())
+    device = pool.remember(pool.alice().authenticate_user())
 
     started = pool.client.admin_initiate_auth(
         UserPoolId=pool.emulator.user_pool_id,
@@ -136,7 +114,7 @@ def test_the_password_flow_with_a_remembered_device_key_asks_for_device_srp(pool
 
 
 def test_confirm_device_refuses_another_users_or_unknown_device(pool: Pool) -> None:
-    tokens = pool.srp().authenticate_user()
+    tokens = pool.alice().authenticate_user()
     _, verifier = generate_hash_device("-g", "k")
 
     with pytest.raises(ClientError) as raised:
@@ -156,7 +134,7 @@ def test_confirm_device_refuses_another_users_or_unknown_device(pool: Pool) -> N
 
 def test_without_device_configuration_no_device_is_remembered(make_emulator: MakeEmulator) -> None:
     for pool in serve(make_emulator()):
-        tokens = pool.srp().authenticate_user()
+        tokens = pool.alice().authenticate_user()
 
         assert "NewDeviceMetadata" not in tokens["AuthenticationResult"]
         assert post_auth_new_device() == [False]
@@ -165,14 +143,6 @@ def test_without_device_configuration_no_device_is_remembered(make_emulator: Mak
 def test_user_opt_in_pool_says_the_user_must_confirm(make_emulator: MakeEmulator) -> None:
     opt_in = {**ALWAYS, "DeviceOnlyRememberedOnUserPrompt": True}
     for pool in serve(make_emulator(overrides={"DeviceConfiguration": opt_in})):
-        tokens = pool.srp().authenticate_user()
-        metadata = tokens["AuthenticationResult"]["NewDeviceMetadata"]
-        _, verifier = generate_hash_device(metadata["DeviceGroupKey"], metadata["DeviceKey"])
+        tokens = pool.alice().authenticate_user()
 
-        confirmed = pool.client.confirm_device(
-            AccessToken=tokens["AuthenticationResult"]["AccessToken"],
-            DeviceKey=metadata["DeviceKey"],
-            DeviceSecretVerifierConfig=verifier,
-        )
-
-        assert confirmed["UserConfirmationNecessary"] is True
+        pool.remember(tokens, necessary=True)  # asserts UserConfirmationNecessary

@@ -96,47 +96,12 @@ PIPE_CONSUMERS: Final[frozenset[str]] = _folded(
 
 #: Switch parameters accepted (and ignored) on every cmdlet.
 SWITCHES: Final = _folded(("PassThru", "Force", "Verbose", "Debug", "WhatIf", "Confirm"))
-#: Valued parameters accepted (and ignored for the request) on every cmdlet.
-IGNORED_VALUED: Final = _folded(
-    (
-        "Select",
-        "Region",
-        "RegionToCall",
-        "ProfileName",
-        "StoredCredentials",
-        "AWSProfileName",
-        "ProfileLocation",
-        "AWSProfilesLocation",
-        "ProfilesLocation",
-        "EndpointUrl",
-        "AccessKey",
-        "AK",
-        "SecretKey",
-        "SK",
-        "SecretAccessKey",
-        "SessionToken",
-        "ST",
-        "Credential",
-        "NetworkCredential",
-        "ClientConfig",
-        "ErrorAction",
-        "WarningAction",
-        "InformationAction",
-        "ErrorVariable",
-        "WarningVariable",
-        "InformationVariable",
-        "OutVariable",
-        "OutBuffer",
-        "PipelineVariable",
-    )
-)
-_COMMON_SHOWN: Final = "Select, PassThru, Force, Region, ProfileName, EndpointUrl"
 #: Where the AWS Tools send a call and as whom: locally the emulated pool answers instead
 #: (a note says so); ``--live`` takes the script's region and profile (``REGION_PARAMETERS``,
 #: ``PROFILE_PARAMETERS``) unless its command line names others. Credential values are never
 #: shown.
-ENDPOINT_PARAMETERS: Final = _folded(("Region", "RegionToCall", "EndpointUrl"))
 REGION_PARAMETERS: Final = _folded(("Region", "RegionToCall"))
+ENDPOINT_PARAMETERS: Final = REGION_PARAMETERS | _folded(("EndpointUrl",))
 PROFILE_PARAMETERS: Final = _folded(("ProfileName", "StoredCredentials", "AWSProfileName"))
 CREDENTIAL_PARAMETERS: Final = _folded(
     (
@@ -154,6 +119,28 @@ CREDENTIAL_PARAMETERS: Final = _folded(
         "ProfilesLocation",
     )
 )
+#: Valued parameters accepted (and ignored for the request) on every cmdlet.
+IGNORED_VALUED: Final = (
+    ENDPOINT_PARAMETERS
+    | PROFILE_PARAMETERS
+    | CREDENTIAL_PARAMETERS
+    | _folded(
+        (
+            "Select",
+            "ClientConfig",
+            "ErrorAction",
+            "WarningAction",
+            "InformationAction",
+            "ErrorVariable",
+            "WarningVariable",
+            "InformationVariable",
+            "OutVariable",
+            "OutBuffer",
+            "PipelineVariable",
+        )
+    )
+)
+_COMMON_SHOWN: Final = "Select, PassThru, Force, Region, ProfileName, EndpointUrl"
 _INT: Final = re.compile(r"-?\d+")
 
 
