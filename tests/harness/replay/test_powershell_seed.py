@@ -360,3 +360,47 @@ def test_custom_auth_with_srp_replays_acting_as_the_sdk(
         "challengeResult": verified,
         "challengeMetadata": None,
     }
+
+
+# -- DEVICE_KEY and SMS MFA, replayed -----------------------------------------------------
+
+DEVICE_SETUP = """{
+  "pool": {"MfaConfiguration": "OPTIONAL",
+           "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": true,
+                                   "DeviceOnlyRememberedOnUserPrompt": false}},
+  "users": [{"username": "mia", "password": "Passw0rd!",
+             "attributes": {"email": "mia@example.com", "phone_number": "+15555550100"},
+             "mfa": {"sms": true, "preferred": "SMS_MFA"}}]
+}"""
+
+
+@pytest.mark.slow
+def test_a_device_key_the_pool_does_not_remember_signs_in_as_a_new_device_after_sms_mfa(
+    tmp_path: Path,
+) -> None:
+    from harness import report
+    from tests.support.emulator import events, recording_stack
+
+    recorder.reset()
+    (tmp_path / "mia.setup.json").write_text(DEVICE_SETUP)
+    script = (
+        "# harness-setup: mia.setup.json\n"
+        f"$r = Start-CGIPAuthAdmin c -UserPoolId {POOL} -AuthFlow ADMIN_USER_PASSWORD_AUTH "
+        "-AuthParameter @{USERNAME='mia'; PASSWORD=$env:ALICE_PASSWORD; "
+        "DEVICE_KEY='us-east-1_0b1f8bd4-7a8e-4f4e-9c3a-2f4d5e6a7b8c'}\n"
+        f"Send-CGIPAuthChallengeResponseAdmin c -UserPoolId {POOL} -ChallengeName SMS_MFA "
+        "-Session $r.Session -ChallengeResponse @{USERNAME='mia'; SMS_MFA_CODE='123456'}\n"
+    )
+
+    result = run_replay(load(tmp_path, script), recording_stack())
+
+    mfa, signed_in = (r.record for r in result.results)
+    assert mfa.deliveries == [
+        "SMS_MFA code sent by SMS to +*******0100 (the code is the mfa_code setting)"
+    ]
+    assert "delivered: SMS_MFA code sent by SMS to +*******0100" in report.to_table(result)
+    assert signed_in.response is not None
+    device = signed_in.response["AuthenticationResult"]["NewDeviceMetadata"]
+    assert device["DeviceKey"].startswith(POOL.split("_")[0] + "_")
+    [post] = events("PostAuthentication_Authentication")
+    assert post["request"]["newDeviceUsed"] is True
