@@ -156,3 +156,46 @@ class Client:
                 _hkdf(shared, u), self.pool_name, user_id, parameters["SECRET_BLOCK"], stamp
             ),
         }
+
+
+def device_secret(group_key: str, device_key: str) -> tuple[str, dict[str, str]]:
+    """What an SDK makes to remember a device (``generateHashDevice``): a random device password,
+    and the DeviceSecretVerifierConfig ConfirmDevice stores (its verifier and salt, base64)."""
+    password = base64.standard_b64encode(secrets.token_bytes(40)).decode()
+    salt = pad_hex(secrets.token_hex(16))
+    verifier = pow(G, _x(group_key, device_key, password, salt), N)
+    config = {
+        "PasswordVerifier": base64.standard_b64encode(bytes.fromhex(pad_hex(verifier))).decode(),
+        "Salt": base64.standard_b64encode(bytes.fromhex(salt)).decode(),
+    }
+    return password, config
+
+
+class DeviceClient:
+    """What an SDK does for a remembered device: SRP_A for DEVICE_SRP_AUTH, then the
+    DEVICE_PASSWORD_VERIFIER responses (the proof over ``<group key><device key>:<password>``)."""
+
+    def __init__(self, group_key: str, device_key: str, password: str) -> None:
+        self.group_key = group_key
+        self.device_key = device_key
+        self.password = password
+        self._a = secrets.randbelow(N - 1) + 1
+        self.srp_a = format(pow(G, self._a, N), "x")
+
+    def respond(self, parameters: dict[str, str], now: datetime | None = None) -> dict[str, str]:
+        big_b = int(parameters["SRP_B"], 16)
+        u = _u(int(self.srp_a, 16), big_b)
+        x = _x(self.group_key, self.device_key, self.password, parameters["SALT"])
+        shared = pow(big_b - K * pow(G, x, N), self._a + u * x, N)
+        stamp = timestamp(now)
+        key = _hkdf(shared, u)
+        block = parameters["SECRET_BLOCK"]
+        return {
+            "USERNAME": parameters["USERNAME"],
+            "DEVICE_KEY": self.device_key,
+            "TIMESTAMP": stamp,
+            "PASSWORD_CLAIM_SECRET_BLOCK": block,
+            "PASSWORD_CLAIM_SIGNATURE": signature(
+                key, self.group_key, self.device_key, block, stamp
+            ),
+        }

@@ -404,3 +404,23 @@ def test_a_device_key_the_pool_does_not_remember_signs_in_as_a_new_device_after_
     assert device["DeviceKey"].startswith(POOL.split("_")[0] + "_")
     [post] = events("PostAuthentication_Authentication")
     assert post["request"]["newDeviceUsed"] is True
+
+
+@pytest.mark.slow
+def test_a_replay_confirms_the_new_device_acting_as_the_sdk(tmp_path: Path) -> None:
+    from tests.support.emulator import recording_stack
+
+    recorder.reset()
+    (tmp_path / "mia.setup.json").write_text(DEVICE_SETUP)
+    script = f"""# harness-setup: mia.setup.json
+$r = Start-CGIPAuthAdmin c -UserPoolId {POOL} -AuthFlow ADMIN_USER_PASSWORD_AUTH -AuthParameter @{{USERNAME='mia'; PASSWORD=$env:ALICE_PASSWORD}}
+$t = Send-CGIPAuthChallengeResponseAdmin c -UserPoolId {POOL} -ChallengeName SMS_MFA -Session $r.Session -ChallengeResponse @{{USERNAME='mia'; SMS_MFA_CODE='123456'}}
+Confirm-CGIPDevice -AccessToken $t.AuthenticationResult.AccessToken -DeviceKey $t.AuthenticationResult.NewDeviceMetadata.DeviceKey -DeviceName laptop
+"""
+
+    result = run_replay(load(tmp_path, script), recording_stack())
+
+    confirmed = result.results[2].record
+    assert confirmed.response == {"UserConfirmationNecessary": False}
+    config = confirmed.request["DeviceSecretVerifierConfig"]  # computed as the SDK does
+    assert set(config) == {"PasswordVerifier", "Salt"}

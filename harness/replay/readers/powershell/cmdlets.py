@@ -43,6 +43,7 @@ CMDLETS: Final[dict[str, str]] = {
     "Confirm-CGIPUserRegistrationAdmin": "AdminConfirmSignUp",
     "Reset-CGIPForgottenPassword": "ForgotPassword",
     "Confirm-CGIPForgotPassword": "ConfirmForgotPassword",
+    "Confirm-CGIPDevice": "ConfirmDevice",
 }
 
 #: The parameter a cmdlet's first positional argument fills: the first parameter of the

@@ -72,7 +72,9 @@ FLOW_NOTES: Final[dict[str, str]] = {
     "returns NewDeviceMetadata and PostAuthentication gets `newDeviceUsed: true`; after "
     "ConfirmDevice, the DEVICE_KEY of a remembered device asks DEVICE_SRP_AUTH, then "
     "DEVICE_PASSWORD_VERIFIER (proved for real) in place of MFA, and the tokens come from "
-    "TokenGeneration_AuthenticateDevice. The replay does not compute the device's SRP",
+    "TokenGeneration_AuthenticateDevice. The replay acts as the SDK: `Confirm-CGIPDevice` "
+    "without a verifier gets one, DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER answers get SRP_A "
+    "and the proof",
 }
 
 
