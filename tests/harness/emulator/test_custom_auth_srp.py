@@ -1,11 +1,13 @@
 """CUSTOM_AUTH that starts with password verification (SRP_A, then PASSWORD_VERIFIER), driven by
-real boto3 calls over HTTP and by pycognito's AWSSRP, an SRP client nobody here wrote."""
+real boto3 calls over HTTP and by pycognito's AWSSRP, an SRP client nobody here wrote; and the
+API's own check of the ContextData the same sign-ins may carry."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
@@ -178,3 +180,41 @@ def test_unknown_user_gets_the_verifier_then_fails_with_user_not_found(
         last = events("DefineAuthChallenge_Authentication")[-1]["request"]
         assert last["userNotFound"] is True
         assert last["session"][-1]["challengeResult"] is False
+
+
+def test_context_data_without_http_headers_is_refused_as_the_api_does(pool: Pool) -> None:
+    from botocore.config import Config
+
+    raw = boto3.client(  # the API's own check, not botocore's client-side validation
+        "cognito-idp",
+        endpoint_url=pool.client.meta.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(parameter_validation=False),
+    )
+    context = {"IpAddress": "203.0.113.9", "ServerName": "login.example.com", "ServerPath": "/"}
+
+    with pytest.raises(ClientError) as raised:
+        raw.admin_initiate_auth(
+            UserPoolId=pool.emulator.user_pool_id,
+            ClientId=pool.emulator.client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+            ContextData=context,
+        )
+    assert raised.value.response["Error"] == {
+        "Code": "InvalidParameterException",
+        "Message": "1 validation error detected: Value null at 'contextData.httpHeaders' "
+        "failed to satisfy constraint: Member must not be null",
+    }
+
+    headers = [{"headerName": "User-Agent", "headerValue": "boto3"}]
+    signed_in = raw.admin_initiate_auth(
+        UserPoolId=pool.emulator.user_pool_id,
+        ClientId=pool.emulator.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+        ContextData={**context, "HttpHeaders": headers},
+    )
+    assert "AuthenticationResult" in signed_in
