@@ -6,7 +6,11 @@ A custom flow may start with password verification: the Initiate call gives
 true}]`` and answers ``PASSWORD_VERIFIER``; the pool sends the SRP challenge (no Create runs),
 checks the proof for real (:mod:`harness.cognito.srp`) and Define sees the result. [D]
 AdminInitiateAuth API reference (AuthParameters, CUSTOM_AUTH) and the define-auth-challenge
-example of the Cognito developer guide (user-pool-lambda-define-auth-challenge).
+example of the Cognito developer guide (user-pool-lambda-define-auth-challenge); [O] the Define
+event Cognito sends then (session ``[{challengeName: SRP_A, challengeResult: true,
+challengeMetadata: null}]``): aws-amplify/amplify-swift#1134. The key is ``CHALLENGE_NAME``, as
+the SDKs send it (the reference writes "ChallengeName: SRP_A"). A wrong password failing at
+PASSWORD_VERIFIER after Define saw ``false`` is issue 15's specification of Cognito's answer.
 
 Every step sees the session's history; with PreventUserExistenceErrors an unknown user goes
 through the same steps (``userNotFound``) and fails at the end.
