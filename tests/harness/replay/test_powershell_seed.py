@@ -49,7 +49,7 @@ def test_a_pscustomobject_binds_by_property_name(tmp_path: Path) -> None:
     replay = load(
         tmp_path,
         f"""
-        $target = [pscustomobject]@{{UserPoolId='{POOL}'; ClientId='1example23456789'; Note='x'}}
+        $target = [pscustomobject]@{{UserPoolId='{POOL}'; ClientId='1example23456789'; Note='x'; Region='eu-west-1'}}
         $r = $target | Start-CGIPAuthAdmin -AuthFlow CUSTOM_AUTH -AuthParameters @{{USERNAME='alice'}}
         [PSCustomObject]@{{ClientId='other'; ChallengeName='CUSTOM_CHALLENGE'}} | Send-CGIPAuthChallengeResponseAdmin -UserPoolId {POOL} -Session $r.Session -ChallengeResponse @{{USERNAME='alice'; ANSWER='42'}}
         """,
@@ -58,6 +58,8 @@ def test_a_pscustomobject_binds_by_property_name(tmp_path: Path) -> None:
     first, second = (call.params for call in replay.calls)
     assert (first["UserPoolId"], first["ClientId"]) == (POOL, "1example23456789")
     assert "Note" not in first  # a property no parameter takes is ignored, as PowerShell does
+    assert replay.region == "eu-west-1"  # -Region bound by property name, noted
+    assert any("-Region eu-west-1 is ignored locally" in note for note in replay.skipped)
     assert (second["ClientId"], second["ChallengeName"]) == ("other", "CUSTOM_CHALLENGE")
 
 

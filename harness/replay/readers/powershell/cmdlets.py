@@ -344,7 +344,12 @@ class Binder:
         if properties:
             bound = False
             for name, value in properties.items():
-                entry = table.get(str(name).casefold())
+                folded = str(name).casefold()
+                if folded in IGNORED_VALUED - {"select"}:  # -Region, -ProfileName... by name
+                    self._ignored(str(name), folded, value, line)
+                    bound = True
+                    continue
+                entry = table.get(folded)
                 if entry is not None and entry[1] not in given:
                     given[entry[1]] = (entry[0], value)
                     bound = True
