@@ -105,6 +105,8 @@ def _load(paths: Sequence[Path], setup_path: Path | None, environment: Mapping[s
     setups: list[SetupRef] = []
     skipped: list[str] = []
     sources: list[str] = []
+    region: str | None = None
+    profile: str | None = None
     for path in paths:
         display = str(path)
         try:
@@ -118,6 +120,8 @@ def _load(paths: Sequence[Path], setup_path: Path | None, environment: Mapping[s
         calls.extend(result.calls)
         setups.extend(result.setups)
         skipped.extend(result.skipped)
+        region = region or result.region
+        profile = profile or result.profile
     if setup_path is not None:
         setups.append(SetupRef(location=f"{setup_path}:0", path=setup_path))
     setup = Setup()
@@ -138,7 +142,14 @@ def _load(paths: Sequence[Path], setup_path: Path | None, environment: Mapping[s
         raise ReplayError(
             f"{paths[0]}:1", "no Cognito API call found; see harness/replay/readers for the formats"
         )
-    return Replay(calls=resolve_hidden(calls, setup), setup=setup, sources=sources, skipped=skipped)
+    return Replay(
+        calls=resolve_hidden(calls, setup),
+        setup=setup,
+        sources=sources,
+        skipped=skipped,
+        region=region,
+        profile=profile,
+    )
 
 
 def reader_for(path: Path, text: str) -> Reader:
