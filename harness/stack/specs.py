@@ -275,13 +275,24 @@ class Stack:
     @property
     def default_client(self) -> ClientSpec:
         """The template's only app client."""
-        return _single(self.path, self.clients, CLIENT_TYPE)
+        return _single(
+            self.path,
+            self.clients,
+            CLIENT_TYPE,
+            "choose the one unknown client ids map onto: --client LOGICAL_ID_OR_NAME "
+            "(pytest: @pytest.mark.cognito(client=...))",
+        )
 
 
 _T = TypeVar("_T")
 
 
-def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
+def _single(
+    path: Path,
+    specs: Mapping[str, _T],
+    type_name: str,
+    fix: str = "name the one you mean by its logical id",
+) -> _T:
     if len(specs) == 1:
         return next(iter(specs.values()))
     if not specs:
@@ -290,7 +301,7 @@ def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
         path,
         "Resources",
         f"{len(specs)} resources of type {type_name} ({', '.join(specs)})",
-        "name the one you mean by its logical id",
+        fix,
     )
 
 
