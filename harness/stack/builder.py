@@ -8,6 +8,7 @@ describe. It needs PyYAML only: no samcli, no AWS account.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -412,6 +413,24 @@ def _function_name_of(arn_or_name: str) -> str:
     return arn_or_name
 
 
+def _runtime_notes(functions: Iterable[FunctionSpec]) -> tuple[str, ...]:
+    """One line when Python functions declare another Python than the one running them
+    in-process (``--invoke rie`` / ``sam`` run the template's own runtime)."""
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    other = sorted(
+        {(f.runtime, f.logical_id) for f in functions if f.runtime.startswith("python")}
+        - {(here, f.logical_id) for f in functions}
+    )
+    if not other:
+        return ()
+    runtimes = ", ".join(sorted({runtime for runtime, _ in other}))
+    names = ", ".join(lid for _, lid in other)
+    return (
+        f"note: Runtime {runtimes} ({names}) runs in-process on this {here}; "
+        "--invoke rie or sam runs the template's runtime",
+    )
+
+
 def load_stack(
     path: Path | str,
     *,
@@ -445,6 +464,12 @@ def load_stack(
     pools = {lid: builder.pool(lid, res, functions) for lid, res in builder.active([POOL_TYPE])}
     clients = {lid: builder.client(lid, res, pools) for lid, res in builder.active([CLIENT_TYPE])}
     return Stack(
+        notes=_runtime_notes(functions.values()),
+        not_created={
+            lid: str(res["Condition"])
+            for lid, res in symbols.resources.items()
+            if lid not in (symbols.active or frozenset())
+        },
         path=path,
         stack_name=stack_name,
         region=region,

@@ -244,6 +244,10 @@ class Stack:
     pools: dict[str, PoolSpec]
     clients: dict[str, ClientSpec]
     parameters: dict[str, str]
+    #: One line each, for the user: what the harness runs differently from the template.
+    notes: tuple[str, ...] = ()
+    #: Resources not created because their Condition is false: logical id → condition name.
+    not_created: dict[str, str] = field(default_factory=dict)
 
     def function_for_trigger(self, pool_logical_id: str, trigger: str) -> FunctionSpec | None:
         """The function wired to `trigger` on the pool, or None when no function of this

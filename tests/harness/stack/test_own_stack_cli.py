@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -206,3 +207,46 @@ def test_the_default_template_is_found_as_sam_finds_it(tmp_path: Path) -> None:
     missing = invoke_stage(cwd=empty)
     assert missing.exit_code == 2
     assert "no template.yaml, template.yml, template.json" in missing.stderr
+
+
+def test_invoking_a_function_whose_condition_is_false_says_so(tmp_path: Path) -> None:
+    template = own_stack(
+        tmp_path,
+        extra="""\
+  ProdOnlyFn:
+    Type: AWS::Serverless::Function
+    Condition: IsProd
+    Properties: {CodeUri: fn/, Handler: nothing.handler, Runtime: python3.11}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+""",
+    )
+    result = run("invoke", "ProdOnlyFn", "-t", str(template), "--parameter-overrides", "Stage=dev")
+    assert result.exit_code == 2
+    assert "ProdOnlyFn is not created: its Condition IsProd is false (parameters: Stage=dev)" in (
+        result.stderr
+    )
+
+
+def test_another_python_runtime_is_one_note(tmp_path: Path) -> None:
+    template = own_stack(tmp_path)
+    template.write_text(template.read_text().replace("python3.11", "python3.13"))
+    result = invoke_stage("-t", str(template), "--parameter-overrides", "Stage=dev")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: Runtime")]
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    assert notes == [
+        f"note: Runtime python3.13 (PreSignUpFn) runs in-process on this {here}; "
+        "--invoke rie or sam runs the template's runtime"
+    ]
+
+
+def test_a_key_given_twice_keeps_its_last_value_as_sam_cli(tmp_path: Path) -> None:
+    template = own_stack(tmp_path)
+    text = template.read_text().replace(
+        "          STAGE: !Ref Stage\n", "          STAGE: first\n          STAGE: !Ref Stage\n"
+    )
+    template.write_text(text)
+    result = invoke_stage("-t", str(template), "--parameter-overrides", "Stage=prod")
+    assert result.exit_code == 0, result.output
+    assert '"stage": "prod"' in result.stderr
