@@ -36,7 +36,7 @@ from harness.emulator.sessions import SessionStore
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
-from harness.invokers.local_aws import trigger_client
+from harness.invokers.local_aws import set_up_sandbox, trigger_client
 from harness.results import CallRecord
 from harness.settings import Settings
 from harness.stack import (
@@ -192,6 +192,7 @@ class Emulator:
         dynamodb = self.trigger_client("dynamodb")
         for table in self.stack.tables.values():
             dynamodb.create_table(**table.create_table_kwargs())
+        set_up_sandbox(self.stack, aws_endpoint_url_of(self.invoker), self.region)
         created = cognito.create_user_pool(**self.pool_spec.create_user_pool_kwargs())
         self.user_pool_id = created["UserPool"]["Id"]
         mfa = self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id)
