@@ -33,6 +33,7 @@ from harness.emulator.sdk_secret import with_secret_hash
 from harness.emulator.seeding import dynamodb_item, table_items
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
+from harness.emulator.template_resources import create_pool_resources
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
@@ -186,6 +187,7 @@ class Emulator:
         with harness_own_calls():  # the harness's own set-up is not the app's traffic
             self._create_resources()
         self._wire()
+        create_pool_resources(self.target, self.stack, self.pool_spec)
 
     def _create_resources(self) -> None:
         cognito = boto3.client("cognito-idp", region_name=self.region)

@@ -20,12 +20,15 @@ from harness.stack.schema import validate
 from harness.stack.specs import (
     CLIENT_TYPE,
     FUNCTION_TYPES,
+    GROUP_TYPE,
     PLACEHOLDER_RE,
+    POOL_RESOURCE_TYPES,
     POOL_TYPE,
     SAM_FUNCTION,
     TABLE_TYPES,
     ClientSpec,
     FunctionSpec,
+    PoolResourceSpec,
     PoolSpec,
     Stack,
     TableSpec,
@@ -342,6 +345,25 @@ class _Builder:
             properties=props,
         )
 
+    # ---------------------------------------------------------------- groups, users, ...
+
+    def pool_resource(
+        self, logical_id: str, resource: dict[str, Any], pools: Mapping[str, PoolSpec]
+    ) -> PoolResourceSpec:
+        props: dict[str, Any] = self.r.resolve(resource.get("Properties") or {}, logical_id)
+        self.validate(logical_id, resource["Type"], props)
+        pool_value = props.get("UserPoolId")
+        match = PLACEHOLDER_RE.fullmatch(pool_value) if isinstance(pool_value, str) else None
+        if match is None or match[1] not in pools:
+            self.r.fail(
+                f"{logical_id}.UserPoolId",
+                f"{pool_value!r} is not a user pool of this template",
+                "use UserPoolId: !Ref <the AWS::Cognito::UserPool in this template>",
+            )
+        if resource["Type"] == GROUP_TYPE:
+            props.setdefault("GroupName", self.symbols.physical_name(logical_id, "GroupName"))
+        return PoolResourceSpec(logical_id, resource["Type"], match[1], props)
+
     # ---------------------------------------------------------------- tables
 
     def table(self, logical_id: str, resource: dict[str, Any]) -> TableSpec:
@@ -463,6 +485,11 @@ def load_stack(
     tables = {lid: builder.table(lid, res) for lid, res in builder.active(TABLE_TYPES)}
     pools = {lid: builder.pool(lid, res, functions) for lid, res in builder.active([POOL_TYPE])}
     clients = {lid: builder.client(lid, res, pools) for lid, res in builder.active([CLIENT_TYPE])}
+    pool_resources = {
+        lid: builder.pool_resource(lid, res, pools)
+        for kind in POOL_RESOURCE_TYPES
+        for lid, res in builder.active([kind])
+    }
     return Stack(
         notes=_runtime_notes(functions.values()),
         not_created={
@@ -479,4 +506,5 @@ def load_stack(
         pools=pools,
         clients=clients,
         parameters=symbols.parameter_strings(),
+        pool_resources=pool_resources,
     )

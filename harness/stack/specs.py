@@ -231,6 +231,32 @@ class ClientSpec:
         return _coerce_to_api("cognito-idp", "CreateUserPoolClient", kwargs)
 
 
+#: The pool's other resources the harness creates, in the order CloudFormation's references make
+#: it create them (a user before its group attachment).
+GROUP_TYPE: Final = "AWS::Cognito::UserPoolGroup"
+USER_TYPE: Final = "AWS::Cognito::UserPoolUser"
+ATTACHMENT_TYPE: Final = "AWS::Cognito::UserPoolUserToGroupAttachment"
+RESOURCE_SERVER_TYPE: Final = "AWS::Cognito::UserPoolResourceServer"
+DOMAIN_TYPE: Final = "AWS::Cognito::UserPoolDomain"
+POOL_RESOURCE_TYPES: Final = (
+    GROUP_TYPE,
+    RESOURCE_SERVER_TYPE,
+    DOMAIN_TYPE,
+    USER_TYPE,
+    ATTACHMENT_TYPE,
+)
+
+
+@dataclass(frozen=True)
+class PoolResourceSpec:
+    """A group, user, group attachment, resource server or domain of a template's pool."""
+
+    logical_id: str
+    type: str
+    pool_logical_id: str
+    properties: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Stack:
     """What `load_stack()` read from a template."""
@@ -248,6 +274,8 @@ class Stack:
     notes: tuple[str, ...] = ()
     #: Resources not created because their Condition is false: logical id → condition name.
     not_created: dict[str, str] = field(default_factory=dict)
+    #: The pools' groups, users, attachments, resource servers, domains (POOL_RESOURCE_TYPES).
+    pool_resources: dict[str, PoolResourceSpec] = field(default_factory=dict)
 
     def function_for_trigger(self, pool_logical_id: str, trigger: str) -> FunctionSpec | None:
         """The function wired to `trigger` on the pool, or None when no function of this
