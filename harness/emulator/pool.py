@@ -225,6 +225,8 @@ class Emulator:
             functions[trigger] = dataclasses.replace(
                 spec, environment=fill_placeholders(spec.environment, known)
             )
+        for trigger, arn in self.pool_spec.external_triggers.items():
+            functions.setdefault(trigger, FunctionSpec.outside(arn))
         self._functions = functions
         self.dispatcher = self._dispatcher(self.client_spec.prevent_user_existence_errors)
         backend = cognitoidp_backends[self.stack.account_id][self.region]

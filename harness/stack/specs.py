@@ -94,6 +94,26 @@ class FunctionSpec:
     architectures: tuple[str, ...]
     function_name: str
     arn: str = ""
+    #: A function outside the template (a trigger wired to a parameter's ARN, an import): only
+    #: ``--invoke lambda`` can run it; the others show its runs as "not in this template".
+    external: bool = False
+
+    @classmethod
+    def outside(cls, arn: str) -> FunctionSpec:
+        """The stand-in for the function ``arn`` names, outside the template."""
+        return cls(
+            logical_id=f"{arn} (not in this template)",
+            code_uri=Path(),
+            handler="",
+            runtime="",
+            timeout=5.0,
+            memory_size=128,
+            environment={},
+            architectures=(),
+            function_name=arn,
+            arn=arn,
+            external=True,
+        )
 
 
 @dataclass(frozen=True)
