@@ -16,6 +16,7 @@ from typing import Any, Final, NoReturn
 from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS
 from harness.stack.errors import did_you_mean
 from harness.stack.intrinsics import Evaluator, is_intrinsic
+from harness.stack.nested import NESTED_TYPES, child_template, merge
 from harness.stack.schema import validate
 from harness.stack.specs import (
     CLIENT_TYPE,
@@ -490,7 +491,20 @@ def load_stack(
         for kind in POOL_RESOURCE_TYPES
         for lid, res in builder.active([kind])
     }
-    return Stack(
+    children = []
+    for lid, res in builder.active(NESTED_TYPES):
+        props = evaluator.resolve(res.get("Properties") or {}, lid)
+        child_path, values = child_template(lid, res["Type"], props, path.parent, evaluator.fail)
+        child = load_stack(
+            child_path,
+            stack_name=f"{stack_name}-{lid}",
+            region=region,
+            account_id=account_id,
+            parameter_overrides=values,
+            check_handlers=check_handlers,
+        )
+        children.append((lid, child))
+    stack = Stack(
         notes=_runtime_notes(functions.values()),
         not_created={
             lid: str(res["Condition"])
@@ -508,3 +522,4 @@ def load_stack(
         parameters=symbols.parameter_strings(),
         pool_resources=pool_resources,
     )
+    return merge(stack, children, evaluator.fail) if children else stack

@@ -7,9 +7,12 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from harness.cli import main
+from harness.emulator import Emulator
+from harness.stack import TemplateError, load_stack
 from tests.support.paths import ROOT
 
 
@@ -250,3 +253,47 @@ def test_a_key_given_twice_keeps_its_last_value_as_sam_cli(tmp_path: Path) -> No
     result = invoke_stage("-t", str(template), "--parameter-overrides", "Stage=prod")
     assert result.exit_code == 0, result.output
     assert '"stage": "prod"' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("type_", "key"),
+    [("AWS::Serverless::Application", "Location"), ("AWS::CloudFormation::Stack", "TemplateURL")],
+)
+def test_a_nested_stack_with_a_local_template_is_followed(
+    tmp_path: Path, type_: str, key: str
+) -> None:
+    own_stack(tmp_path / "auth")  # the child: pool, client, function; Stage has no default
+    root = tmp_path / "template.yaml"
+    root.write_text(
+        f"""\
+Parameters:
+  Env: {{Type: String, Default: prod}}
+Resources:
+  Auth:
+    Type: {type_}
+    Properties:
+      {key}: auth/template.yaml
+      Parameters:
+        Stage: !Ref Env
+"""
+    )
+    stack = load_stack(root)
+    assert set(stack.pools) == {"Pool"}
+    assert stack.pools["Pool"].name == "pool-prod"  # the parameter passed down
+    result = run("invoke", "PreSignUpFn", "-t", str(root))
+    assert result.exit_code == 0, result.output
+    assert '"stage": "prod"' in result.stderr
+    with Emulator(stack) as emu:
+        assert emu.pool_spec.logical_id == "Pool"
+        assert emu.dispatcher.has("PreSignUp")
+
+
+def test_a_nested_stack_outside_the_folder_is_refused_clearly(tmp_path: Path) -> None:
+    root = tmp_path / "template.yaml"
+    root.write_text(
+        "Resources:\n  Auth:\n    Type: AWS::Serverless::Application\n    Properties:\n"
+        "      Location: {ApplicationId: 'arn:aws:serverlessrepo:us-east-1:1:applications/x', "
+        "SemanticVersion: 1.0.0}\n"
+    )
+    with pytest.raises(TemplateError, match=r"Auth\.Location: .*deployed-only\); point it at"):
+        load_stack(root)
