@@ -13,8 +13,10 @@ from harness.cli.options import (
     FILE,
     DeployedTarget,
     command_invoker,
+    command_stack,
     deployed_target_options,
     invoke_option,
+    parameter_options,
     settings_option,
     setup_option,
     template_option,
@@ -23,6 +25,7 @@ from harness.cli.options import (
 
 @click.command()
 @template_option()
+@parameter_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=9229, show_default=True, type=int)
 @settings_option
@@ -49,6 +52,8 @@ from harness.cli.options import (
 @deployed_target_options
 def serve(
     template_path: Path,
+    parameter_overrides: tuple[str, ...],
+    config_env: str,
     host: str,
     port: int,
     overrides: dict[str, str] | None,
@@ -77,9 +82,8 @@ def serve(
     from harness.replay.setup import load_setup_file
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
-    from harness.stack import load_stack
 
-    stack = load_stack(template_path)
+    stack = command_stack(template_path, parameter_overrides, config_env)
     setup = load_setup_file(setup_path, os.environ, "--setup") if setup_path else None
     settings = (
         Settings().with_overrides(setup.settings if setup else {}).with_overrides(overrides or {})
@@ -90,6 +94,7 @@ def serve(
         settings=settings,
         invoker=invoker,
         overrides=setup.pool if setup else None,
+        require_client=False,  # every client is served
         stable_ids=True,
     )
     with emulator:
