@@ -32,6 +32,8 @@ from harness.emulator.own_calls import harness_own_calls
 from harness.emulator.seeding import dynamodb_item, table_items
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
+from harness.emulator.snapshot import Snapshot
+from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
@@ -158,11 +160,16 @@ class Emulator:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start(self) -> None:
+    def start(self, snapshot: Snapshot | None = None) -> None:
+        """Start moto's mock and build the pool, or put back a ``snapshot`` of the same stack,
+        pool and client (:meth:`snapshot`), which is much faster than building."""
         self._mock = mock_aws()
         self._mock.start()
         try:
-            self._build()
+            if snapshot is None:
+                self._build()
+            else:
+                self._restore(snapshot)
         except BaseException:
             self.stop()
             raise
@@ -172,6 +179,26 @@ class Emulator:
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
+
+    #: The emulator's own state, besides moto's, that a snapshot holds.
+    _OWN_STATE = ("calls", "sessions", "id_map", "_adopted", "user_pool_id", "client_id")
+
+    def snapshot(self) -> Snapshot:
+        """This started emulator's state (moto's backends of the stack's services, and its own),
+        to start other emulators of the same stack, pool and client from
+        (:mod:`harness.emulator.snapshot`); settings and the invoker may differ."""
+        own = {name: getattr(self, name) for name in self._OWN_STATE}
+        built_from = (self.stack.account_id, self.region, self.pool_spec, self.client_spec)
+        return take_snapshot(self.stack.account_id, self.region, own, built_from)
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        here = (self.stack.account_id, self.region, self.pool_spec, self.client_spec)
+        if snapshot.built_from != here:
+            raise ValueError("the snapshot is of another stack, pool, client or overrides")
+        snapshot.install()
+        for name, value in snapshot.own().items():
+            setattr(self, name, value)
+        self._wire()
 
     def _build(self) -> None:
         with harness_own_calls():  # the harness's own set-up is not the app's traffic
