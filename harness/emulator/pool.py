@@ -16,13 +16,14 @@ which trigger, and the tables, under the names the functions see in their enviro
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import boto3
 from moto import mock_aws
+from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidParameter
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
 from harness.cognito import errors
@@ -206,19 +207,34 @@ class Emulator:
         self._wire()
 
     def _create_resources(self) -> None:
-        cognito = boto3.client("cognito-idp", region_name=self.region)
-        dynamodb = self.trigger_client("dynamodb")
-        for table in self.stack.tables.values():
-            dynamodb.create_table(**table.create_table_kwargs())
-        created = cognito.create_user_pool(**self.pool_spec.create_user_pool_kwargs())
-        self.user_pool_id = created["UserPool"]["Id"]
-        mfa = self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id)
+        # The tables through the AWS the triggers reach (the in-process mock, or the invoker's
+        # local server). The pool and client straight into moto's cognito-idp backend, as
+        # moto's CreateUserPool, SetUserPoolMfaConfig and CreateUserPoolClient handlers pass
+        # their requests on: no boto3 client to build (its models and endpoints to load) for
+        # three calls.
+        if self.stack.tables:
+            dynamodb = self.trigger_client("dynamodb")
+            for table in self.stack.tables.values():
+                dynamodb.create_table(**table.create_table_kwargs())
+        backend = cognitoidp_backends[self.stack.account_id][self.region]
+        request = _as_sent(self.pool_spec.create_user_pool_kwargs())
+        self.user_pool_id = backend.create_user_pool(request.pop("PoolName"), request).id
+        mfa = _as_sent(self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id))
         if mfa:
-            cognito.set_user_pool_mfa_config(**mfa)
-        client = cognito.create_user_pool_client(
-            **self.client_spec.create_user_pool_client_kwargs(self.user_pool_id)
-        )["UserPoolClient"]
-        self.client_id = client["ClientId"]
+            sms, token = mfa.get("SmsMfaConfiguration"), mfa.get("SoftwareTokenMfaConfiguration")
+            if sms is None and token is None:  # moto's (and Cognito's) check of the request
+                raise MotoInvalidParameter(
+                    "At least one of [SmsMfaConfiguration] or [SoftwareTokenMfaConfiguration] "
+                    "must be provided."
+                )
+            backend.set_user_pool_mfa_config(
+                self.user_pool_id, sms, token, mfa["MfaConfiguration"]
+            )
+        request = _as_sent(self.client_spec.create_user_pool_client_kwargs(self.user_pool_id))
+        client = backend.create_user_pool_client(
+            request.pop("UserPoolId"), request.pop("GenerateSecret", False), request
+        )
+        self.client_id = client.id
 
     def _wire(self) -> None:
         known = {
@@ -431,6 +447,11 @@ _AUTH_FLOW_NAMES = frozenset(
         "USER_PASSWORD_AUTH",
     }
 )
+
+
+def _as_sent(request: Mapping[str, Any] | None) -> Any:
+    """A request's parameters as moto's handlers receive them: through JSON."""
+    return json.loads(json.dumps(request)) if request is not None else None
 
 
 def _check_override(overrides: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> None:
