@@ -227,9 +227,7 @@ class Emulator:
                     "At least one of [SmsMfaConfiguration] or [SoftwareTokenMfaConfiguration] "
                     "must be provided."
                 )
-            backend.set_user_pool_mfa_config(
-                self.user_pool_id, sms, token, mfa["MfaConfiguration"]
-            )
+            backend.set_user_pool_mfa_config(self.user_pool_id, sms, token, mfa["MfaConfiguration"])
         request = _as_sent(self.client_spec.create_user_pool_client_kwargs(self.user_pool_id))
         client = backend.create_user_pool_client(
             request.pop("UserPoolId"), request.pop("GenerateSecret", False), request
