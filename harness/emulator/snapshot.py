@@ -65,7 +65,8 @@ class Snapshot:
 
     def own(self) -> dict[str, Any]:
         """A fresh copy of the emulator's own state."""
-        return _copy(self.own_state)
+        own: dict[str, Any] = _copy(self.own_state)
+        return own
 
 
 def take(account_id: str, region: str, own_state: dict[str, Any], built_from: Any) -> Snapshot:
