@@ -191,10 +191,11 @@ def install(work: Path) -> dict[str, object]:
         [str(venv / "bin" / "pip"), "install", "--quiet", str(ROOT)], check=True, cwd=work
     )
     after_disk, after_bytes = _size(site)
+    alone = {k: v for k, v in environment().items() if k != "PYTHONPATH"}  # the venv's code only
     replayed = subprocess.run(
         [str(venv / "bin" / "harness"), "replay", "events/replays/sample.ps1"],
         cwd=ROOT,
-        env=environment(),
+        env=alone,
         capture_output=True,
         text=True,
         check=False,
