@@ -293,9 +293,10 @@ def main() -> int:
             started = time.perf_counter()
             subprocess.run([*pytest, "-n", "auto", "-p", "no:cacheprovider"], cwd=ROOT, check=True)
             result["suite_n_auto_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(result, indent=2))
+    text = json.dumps(result, indent=2)
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        args.json.write_text(text + "\n")
+    print(text)
     return 0
 
 

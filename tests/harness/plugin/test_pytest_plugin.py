@@ -40,11 +40,9 @@ Resources:
       Events:
         Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PostAuthentication}}
   ItemsTable:
-    Type: AWS::DynamoDB::Table
+    Type: AWS::Serverless::SimpleTable
     Properties:
-      BillingMode: PAY_PER_REQUEST
-      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
-      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      PrimaryKey: {Name: id, Type: String}
 """
 
 HOOKS = """\
