@@ -22,7 +22,7 @@ from harness.errors import close_matches
 from harness.stack.errors import TemplateError
 
 if TYPE_CHECKING:
-    from botocore.model import Shape
+    from botocore.model import ServiceModel, Shape
 
 # The resource types the harness models.
 TABLE_TYPES: Final = frozenset({"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"})
@@ -373,13 +373,19 @@ def unknown_trigger(name: str) -> tuple[str, str]:
 
 
 @cache
-def _input_shape(service: str, operation: str) -> Shape:
+def api_model(service: str) -> ServiceModel:
+    """botocore's model of an AWS service, loaded once per process for every user (each
+    botocore session would load and parse its JSON again)."""
     # botocore comes with boto3; loading its model costs ~0.2 s once, and only kwargs builders
     # use it: load_stack() stays fast.
     import botocore.session
 
-    model = botocore.session.get_session().get_service_model(service)
-    shape = model.operation_model(operation).input_shape
+    return botocore.session.get_session().get_service_model(service)
+
+
+@cache
+def _input_shape(service: str, operation: str) -> Shape:
+    shape = api_model(service).operation_model(operation).input_shape
     assert shape is not None
     return shape
 
