@@ -58,7 +58,8 @@ def invoke_command(
     from harness.invokers.local_aws import emulated_tables
     from harness.stack import load_stack
 
-    stack = load_stack(template_path)
+    # Only this function's code must run here (none of it when the deployed one runs).
+    stack = load_stack(template_path, need_code=[] if invoke_mode == "lambda" else [logical_id])
     function = stack.functions.get(logical_id)
     if function is None:
         raise InputError(

@@ -83,7 +83,9 @@ def replay(
     if output is not None:
         check_writable(output, "--output")
     Settings().with_overrides(overrides or {})  # a bad --set fails before any work
-    stack = load_stack(template_path)
+    # The deployed pool or the deployed functions run the code: none of it must run here.
+    deployed = live or invoke_mode == "lambda"
+    stack = load_stack(template_path, need_code=[] if deployed else None)
     loaded = load_replay(list(paths), setup_path)
     show = (
         _progress if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty() else None
