@@ -11,10 +11,12 @@ from harness.cli.errors import InputError, check_writable, reason
 from harness.cli.options import (
     DeployedTarget,
     command_invoker,
+    command_stack,
     deployed_target_options,
     format_option,
     invoke_option,
     output_option,
+    parameter_options,
     settings_option,
     setup_option,
     template_option,
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @template_option("The SAM template whose pool, client and trigger wiring to emulate.")
+@parameter_options
 @format_option
 @verbose_option
 @settings_option
@@ -58,6 +61,8 @@ if TYPE_CHECKING:
 def replay(
     paths: tuple[Path, ...],
     template_path: Path,
+    parameter_overrides: tuple[str, ...],
+    config_env: str,
     fmt: str,
     verbose: bool,
     overrides: dict[str, str] | None,
@@ -78,14 +83,14 @@ def replay(
     from harness.replay.loader import load_replay
     from harness.replay.runner import run_replay
     from harness.settings import Settings
-    from harness.stack import load_stack
 
     if output is not None:
         check_writable(output, "--output")
     Settings().with_overrides(overrides or {})  # a bad --set fails before any work
     # The deployed pool or the deployed functions run the code: none of it must run here.
     deployed = live or invoke_mode == "lambda"
-    stack = load_stack(template_path, need_code=[] if deployed else None)
+    need: list[str] | None = [] if deployed else None
+    stack = command_stack(template_path, parameter_overrides, config_env, need_code=need)
     loaded = load_replay(list(paths), setup_path)
     show = (
         _progress if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty() else None

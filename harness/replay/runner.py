@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from harness.cognito import srp
+from harness.cognito.errors import CognitoError
 from harness.emulator import Emulator
 from harness.errors import HarnessInputError
 from harness.invokers import Invoker
@@ -32,6 +33,7 @@ from harness.stack import Stack
 __all__ = [
     "Backend",
     "EmulatorBackend",
+    "NotSent",
     "Progress",
     "act_as_sdk",
     "replay_calls",
@@ -43,6 +45,14 @@ __all__ = [
 #: Called after each call is sent, with its number, the number of calls and its result (its
 #: expectations not checked yet: a live replay observes the triggers after the last call).
 Progress = Callable[[int, int, CallResult], None]
+
+
+class NotSent(CognitoError):
+    """The outcome of a call the replay could not send: a ``${previous:...}`` reference without
+    a value (the call before it failed). The call fails alone; the replay goes on."""
+
+    code = "NotSent"
+
 
 _PREVIOUS = re.compile(re.escape(PREVIOUS_PREFIX) + r"([A-Za-z0-9_.]+)\}")
 
@@ -151,18 +161,29 @@ def replay_calls(
     previous: Mapping[str, Any] | None = None
     sdk: srp.Client | None = None
     for number, call in enumerate(replay.calls, 1):
-        params = substitute_previous(call.params, previous, call.source)
-        params, sdk = act_as_sdk(backend.user_pool_id, call.operation, params, sdk, previous)
-        record = backend.send(call, params)
+        try:
+            params = substitute_previous(call.params, previous, call.source)
+        except ReplayError as error:
+            record = CallRecord(call.operation, call.source, dict(call.params), [])
+            record.error = NotSent(f"not sent: {error.problem}")
+            params = None
+        if params is not None:
+            params, sdk = act_as_sdk(backend.user_pool_id, call.operation, params, sdk, previous)
+            record = backend.send(call, params)
         result = CallResult(call=call, record=record)
         sent.append(result)
         previous = record.response
         if progress is not None:
             progress(number, len(replay.calls), result)
-    return [
-        replace(result, failures=check(result.call.expect, result.record))
-        for result in backend.finish(sent)
-    ]
+    return [replace(result, failures=_failures(result)) for result in backend.finish(sent)]
+
+
+def _failures(result: CallResult) -> list[str]:
+    """The call's unmet expectations; a call not sent is a failure even without one."""
+    failures = check(result.call.expect, result.record)
+    if isinstance(result.record.error, NotSent) and not failures:
+        failures.append(result.record.error.message)
+    return failures
 
 
 def run_replay(

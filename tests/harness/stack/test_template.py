@@ -632,7 +632,7 @@ ERROR_CASES = {
         "Parameters:\n  Needed: {Type: String}\nResources:\n"
         + FUNCTION.format(name="Fn")
         + "      Environment:\n        Variables:\n          X: !Ref Needed\n",
-        r"Parameters\.Needed: no value: .*; pass parameter_overrides=\{'Needed': \.\.\.\}",
+        r"Parameters\.Needed: no value: .*; pass --parameter-overrides Needed=VALUE",
     ),
     "ref_to_nothing": (
         "Resources:\n"
