@@ -175,7 +175,12 @@ def replay_calls(
         previous = record.response
         if progress is not None:
             progress(number, len(replay.calls), result)
-    return [replace(result, failures=_failures(result)) for result in backend.finish(sent)]
+    # The backend finishes the calls it was sent; the ones not sent keep their place.
+    finished = iter(backend.finish([r for r in sent if not isinstance(r.record.error, NotSent)]))
+    return [
+        replace(result, failures=_failures(result))
+        for result in (r if isinstance(r.record.error, NotSent) else next(finished) for r in sent)
+    ]
 
 
 def _failures(result: CallResult) -> list[str]:

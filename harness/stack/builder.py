@@ -16,6 +16,7 @@ from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS
 from harness.stack.code import inline_code_directory, layer_paths
 from harness.stack.errors import TemplateError, did_you_mean
 from harness.stack.intrinsics import Evaluator, is_intrinsic
+from harness.stack.schema import validate
 from harness.stack.specs import (
     CLIENT_TYPE,
     FUNCTION_TYPES,
@@ -77,6 +78,10 @@ class _Builder:
             for lid, res in self.symbols.resources.items()
             if res["Type"] in wanted and lid in active
         ]
+
+    def validate(self, logical_id: str, type_name: str, props: Mapping[str, Any]) -> None:
+        """CloudFormation's schema of the type (see :mod:`harness.stack.schema`)."""
+        validate(self.symbols.path, logical_id, type_name, props, self.symbols.region)
 
     # ---------------------------------------------------------------- functions
 
@@ -285,6 +290,7 @@ class _Builder:
     ) -> PoolSpec:
         r = self.r
         props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
+        self.validate(logical_id, POOL_TYPE, props)
         where = f"{logical_id}.LambdaConfig"
         lambda_config = props.get("LambdaConfig") or {}
         if not isinstance(lambda_config, dict):
@@ -367,6 +373,7 @@ class _Builder:
     ) -> ClientSpec:
         r = self.r
         props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
+        self.validate(logical_id, CLIENT_TYPE, props)
         pool_value = props.get("UserPoolId")
         match = PLACEHOLDER_RE.fullmatch(pool_value) if isinstance(pool_value, str) else None
         if match is None or match[1] not in pools:

@@ -332,9 +332,14 @@ def _coerce_to_api(service: str, operation: str, params: dict[str, Any]) -> dict
     CloudFormation accepts `MinLength: 1` for a string and `"true"` (from a Parameter) for a
     boolean; botocore does not. Members the API does not have are left out.
     """
-    result = _coerce(params, _input_shape(service, operation))
-    assert isinstance(result, dict)
-    return result
+    shape = _input_shape(service, operation)
+    members = getattr(shape, "members", {})  # a StructureShape
+    coerced = {k: _coerce(v, members[k]) for k, v in params.items() if k in members}
+    return {k: v for k, v in coerced.items() if v is not _UNSET}
+
+
+#: A structure the API cannot take (a required member missing): the property is left out.
+_UNSET: Final = object()
 
 
 def _coerce(value: Any, shape: Shape) -> Any:
@@ -343,9 +348,16 @@ def _coerce(value: Any, shape: Shape) -> Any:
     kind = shape.type_name
     if isinstance(shape, StructureShape) and isinstance(value, dict):
         members = shape.members
-        return {k: _coerce(v, members[k]) for k, v in value.items() if k in members}
+        coerced = {k: _coerce(v, members[k]) for k, v in value.items() if k in members}
+        coerced = {k: v for k, v in coerced.items() if v is not _UNSET}
+        # CloudFormation's sub-properties are optional where the API's members are required
+        # (UserPoolAddOns: {} is valid CloudFormation): a structure the API cannot take
+        # without them is left unset, as CloudFormation leaves it.
+        if any(name not in coerced for name in shape.required_members):
+            return _UNSET
+        return coerced
     if isinstance(shape, ListShape) and isinstance(value, list):
-        return [_coerce(v, shape.member) for v in value]
+        return [v for v in (_coerce(v, shape.member) for v in value) if v is not _UNSET]
     if isinstance(shape, MapShape) and isinstance(value, dict):
         return {str(k): _coerce(v, shape.value) for k, v in value.items()}
     if (

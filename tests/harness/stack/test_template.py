@@ -281,9 +281,9 @@ RAW_LAMBDA_CONFIG = (
           UsernameAttributes: [email]
           LambdaConfig:
             PreSignUp: !GetAtt SignUp.Arn
-            PostConfirmation: !Ref Confirm
-            CustomMessage: !Sub "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}\
-              :function:${Message}"
+            PostConfirmation: !GetAtt Confirm.Arn
+            CustomMessage: !Sub "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:\
+function:${Message}"
             DefineAuthChallenge: {"Fn::GetAtt": [Define, Arn]}
             PreTokenGenerationConfig:
               LambdaArn: !GetAtt Token.Arn
