@@ -7,7 +7,9 @@ cannot import a module that only another function's CodeUri holds. In-process, `
 and ``sys.path`` are shared, so the invoker swaps them: the modules loaded from a function's
 folders (its CodeUri and its local layers) are kept per function and are the only such modules
 in ``sys.modules`` while that function runs. Modules from elsewhere (the standard library,
-installed packages such as boto3 or Powertools) are shared, as the runtime's own are.
+installed packages such as boto3 or Powertools, the harness) are shared, as the runtime's own
+are, even when a function's folder contains them (a CodeUri of ``.`` over the project's
+``.venv``).
 
 Switching costs one pass over the modules of the two functions involved; calls to the same
 function in a row cost nothing, so a stack whose triggers share one CodeUri pays nothing.
@@ -16,6 +18,7 @@ function in a row cost nothing, so a stack whose triggers share one CodeUri pays
 from __future__ import annotations
 
 import os
+import site
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -35,8 +38,23 @@ def _origin(module: ModuleType) -> Path | None:
     return Path(os.path.abspath(first)) if isinstance(first, str) else None
 
 
+def _shared_places() -> tuple[Path, ...]:
+    """Where the interpreter's own packages live, and the harness itself: never a function's,
+    even when a CodeUri of ``.`` holds the project's virtualenv."""
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}
+    places.add(site.getusersitepackages())
+    return (*(Path(p).absolute() for p in places), Path(__file__).absolute().parents[1])
+
+
+_SHARED = _shared_places()
+
+
 def _under(path: Path | None, roots: Roots) -> bool:
-    return path is not None and any(path.is_relative_to(root) for root in roots)
+    return (
+        path is not None
+        and any(path.is_relative_to(root) for root in roots)
+        and not any(path.is_relative_to(place) for place in _SHARED)
+    )
 
 
 class ModuleNamespaces:

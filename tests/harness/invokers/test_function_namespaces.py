@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -306,3 +307,20 @@ def test_a_node_trigger_is_reported_never_imported_as_python(tmp_path: Path) -> 
         "Runtime.Unsupported: NodeFn runs nodejs20.x: the in-process invoker runs Python "
         "functions only (use --invoke sam or --invoke lambda)"
     )
+
+
+def test_installed_packages_stay_shared_when_a_code_folder_contains_them(tmp_path: Path) -> None:
+    """A CodeUri of ``.`` over a project whose virtualenv is inside it: boto3 and friends are
+    the interpreter's, not the function's, and are never swapped out of sys.modules."""
+    import botocore
+
+    from harness.invokers.namespaces import ModuleNamespaces
+
+    site_packages = Path(botocore.__file__).parents[1]  # a folder holding installed packages
+    spaces = ModuleNamespaces()
+    try:
+        spaces.activate((site_packages,))
+        spaces.activate((tmp_path,))  # switching sets the first folder's own modules aside
+        assert sys.modules["botocore"] is botocore
+    finally:
+        spaces.deactivate()
