@@ -66,6 +66,12 @@ def invoke_command(
     need = [] if invoke_mode == "lambda" else [logical_id]
     stack = command_stack(template_path, parameter_overrides, config_env, need_code=need)
     function = stack.functions.get(logical_id)
+    if function is None and logical_id in stack.not_created:
+        parameters = " ".join(f"{k}={v}" for k, v in stack.parameters.items())
+        raise InputError(
+            f"{logical_id} is not created: its Condition {stack.not_created[logical_id]} is "
+            f"false (parameters: {parameters or 'none'}); pass other --parameter-overrides"
+        )
     if function is None:
         raise InputError(
             f"{logical_id} is not a function of {template_path}; "

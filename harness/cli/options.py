@@ -112,7 +112,10 @@ def command_stack(
     from harness.stack.parameters import effective_overrides
 
     values = effective_overrides(template_path, parameter_overrides, config_env)
-    return load_stack(template_path, parameter_overrides=values, need_code=need_code)
+    stack = load_stack(template_path, parameter_overrides=values, need_code=need_code)
+    for note in stack.notes:
+        click.echo(note, err=True)
+    return stack
 
 
 def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:

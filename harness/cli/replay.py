@@ -38,6 +38,13 @@ if TYPE_CHECKING:
 @output_option("Write the report to FILE instead of stdout.")
 @invoke_option
 @click.option(
+    "--client",
+    "client",
+    metavar="LOGICAL_ID_OR_NAME",
+    help="With several app clients: the one the replay's client ids map onto (every client "
+    "is created; calls naming another's emulated id use that one).",
+)
+@click.option(
     "--live",
     is_flag=True,
     help="Send the calls to the deployed pool (--stack-name, or --user-pool-id and --client-id) "
@@ -69,6 +76,7 @@ def replay(
     setup_path: Path | None,
     output: Path | None,
     invoke_mode: str,
+    client: str | None,
     live: bool,
     allow_writes: bool,
     log_wait: float,
@@ -113,7 +121,12 @@ def replay(
         invoker = command_invoker(invoke_mode, stack, target)
         try:
             result = run_replay(
-                loaded, stack, overrides=overrides or {}, invoker=invoker, progress=show
+                loaded,
+                stack,
+                overrides=overrides or {},
+                invoker=invoker,
+                progress=show,
+                client=client,
             )
         finally:
             if invoker is not None:

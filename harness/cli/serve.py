@@ -60,7 +60,9 @@ def serve(
 
     settings = Settings().with_overrides(overrides or {})
     emulator = Emulator(
-        command_stack(template_path, parameter_overrides, config_env), settings=settings
+        command_stack(template_path, parameter_overrides, config_env),
+        settings=settings,
+        require_client=False,  # every client is served
     )
     with emulator:
         # The recording is opened (created, truncated) once the port is bound: a busy port

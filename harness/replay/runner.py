@@ -145,7 +145,7 @@ class EmulatorBackend:
         seed(self.emulator, replay)
 
     def send(self, call: ApiCall, params: dict[str, Any]) -> CallRecord:
-        return self.emulator.call(call.operation, params, source=call.source)
+        return self.emulator.call(call.operation, params, source=call.source, act_as_sdk=True)
 
     def finish(self, results: list[CallResult]) -> list[CallResult]:
         return results
@@ -199,19 +199,23 @@ def run_replay(
     overrides: Mapping[str, Any] | None = None,
     invoker: Invoker | None = None,
     progress: Progress | None = None,
+    client: str | None = None,
 ) -> ReplayResult:
     """Replay every call through the emulator; never raises for Cognito errors (they are
     outcomes).
 
     Settings apply in this order, the later winning: ``settings`` (default: the defaults), the
     replay's ``setup.settings``, then ``overrides`` (what ``--set`` gives on a command line).
+    ``client`` (logical id or ClientName) is the app client the replay's client ids map onto.
     """
     effective = (
         (settings or Settings())
         .with_overrides(replay.setup.settings)
         .with_overrides(overrides or {})
     )
-    with Emulator(stack, settings=effective, invoker=invoker, overrides=replay.setup.pool) as emu:
+    with Emulator(
+        stack, settings=effective, invoker=invoker, overrides=replay.setup.pool, client=client
+    ) as emu:
         results = replay_calls(EmulatorBackend(emu), replay, progress)
         return ReplayResult(
             results=results,

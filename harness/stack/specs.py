@@ -99,6 +99,26 @@ class FunctionSpec:
     #: Why the function cannot run here (deployed-only code, an unbuilt folder...), or None.
     #: Only a function a command needs makes that an error (``load_stack(need_code=...)``).
     problem: str | None = None
+    #: A function outside the template (a trigger wired to a parameter's ARN, an import): only
+    #: ``--invoke lambda`` can run it; the others show its runs as "not in this template".
+    external: bool = False
+
+    @classmethod
+    def outside(cls, arn: str) -> FunctionSpec:
+        """The stand-in for the function ``arn`` names, outside the template."""
+        return cls(
+            logical_id=f"{arn} (not in this template)",
+            code_uri=Path(),
+            handler="",
+            runtime="",
+            timeout=5.0,
+            memory_size=128,
+            environment={},
+            architectures=(),
+            function_name=arn,
+            arn=arn,
+            external=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -236,6 +256,32 @@ class ClientSpec:
         return _coerce_to_api("cognito-idp", "CreateUserPoolClient", kwargs)
 
 
+#: The pool's other resources the harness creates, in the order CloudFormation's references make
+#: it create them (a user before its group attachment).
+GROUP_TYPE: Final = "AWS::Cognito::UserPoolGroup"
+USER_TYPE: Final = "AWS::Cognito::UserPoolUser"
+ATTACHMENT_TYPE: Final = "AWS::Cognito::UserPoolUserToGroupAttachment"
+RESOURCE_SERVER_TYPE: Final = "AWS::Cognito::UserPoolResourceServer"
+DOMAIN_TYPE: Final = "AWS::Cognito::UserPoolDomain"
+POOL_RESOURCE_TYPES: Final = (
+    GROUP_TYPE,
+    RESOURCE_SERVER_TYPE,
+    DOMAIN_TYPE,
+    USER_TYPE,
+    ATTACHMENT_TYPE,
+)
+
+
+@dataclass(frozen=True)
+class PoolResourceSpec:
+    """A group, user, group attachment, resource server or domain of a template's pool."""
+
+    logical_id: str
+    type: str
+    pool_logical_id: str
+    properties: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Stack:
     """What `load_stack()` read from a template."""
@@ -249,6 +295,12 @@ class Stack:
     pools: dict[str, PoolSpec]
     clients: dict[str, ClientSpec]
     parameters: dict[str, str]
+    #: One line each, for the user: what the harness runs differently from the template.
+    notes: tuple[str, ...] = ()
+    #: Resources not created because their Condition is false: logical id → condition name.
+    not_created: dict[str, str] = field(default_factory=dict)
+    #: The pools' groups, users, attachments, resource servers, domains (POOL_RESOURCE_TYPES).
+    pool_resources: dict[str, PoolResourceSpec] = field(default_factory=dict)
 
     def function_for_trigger(self, pool_logical_id: str, trigger: str) -> FunctionSpec | None:
         """The function wired to `trigger` on the pool, or None when no function of this
@@ -280,13 +332,24 @@ class Stack:
     @property
     def default_client(self) -> ClientSpec:
         """The template's only app client."""
-        return _single(self.path, self.clients, CLIENT_TYPE)
+        return _single(
+            self.path,
+            self.clients,
+            CLIENT_TYPE,
+            "choose the one unknown client ids map onto: --client LOGICAL_ID_OR_NAME "
+            "(pytest: @pytest.mark.cognito(client=...))",
+        )
 
 
 _T = TypeVar("_T")
 
 
-def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
+def _single(
+    path: Path,
+    specs: Mapping[str, _T],
+    type_name: str,
+    fix: str = "name the one you mean by its logical id",
+) -> _T:
     if len(specs) == 1:
         return next(iter(specs.values()))
     if not specs:
@@ -295,7 +358,7 @@ def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
         path,
         "Resources",
         f"{len(specs)} resources of type {type_name} ({', '.join(specs)})",
-        "name the one you mean by its logical id",
+        fix,
     )
 
 

@@ -30,6 +30,12 @@ _NAME_PROPERTIES: Final[Mapping[str, str]] = {
     "AWS::SNS::Topic": "TopicName",
     "AWS::SQS::Queue": "QueueName",
     "AWS::S3::Bucket": "BucketName",
+    # Ref of a group is its GroupName, of a user its Username, of a resource server its
+    # Identifier, of a domain its Domain [D] the types' CloudFormation reference pages.
+    "AWS::Cognito::UserPoolGroup": "GroupName",
+    "AWS::Cognito::UserPoolUser": "Username",
+    "AWS::Cognito::UserPoolResourceServer": "Identifier",
+    "AWS::Cognito::UserPoolDomain": "Domain",
 }
 
 

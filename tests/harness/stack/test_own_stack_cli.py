@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from harness.cli import main
+from harness.emulator import Emulator
+from harness.stack import TemplateError, load_stack
 from tests.support.paths import ROOT
 
 
@@ -206,3 +210,90 @@ def test_the_default_template_is_found_as_sam_finds_it(tmp_path: Path) -> None:
     missing = invoke_stage(cwd=empty)
     assert missing.exit_code == 2
     assert "no template.yaml, template.yml, template.json" in missing.stderr
+
+
+def test_invoking_a_function_whose_condition_is_false_says_so(tmp_path: Path) -> None:
+    template = own_stack(
+        tmp_path,
+        extra="""\
+  ProdOnlyFn:
+    Type: AWS::Serverless::Function
+    Condition: IsProd
+    Properties: {CodeUri: fn/, Handler: nothing.handler, Runtime: python3.11}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+""",
+    )
+    result = run("invoke", "ProdOnlyFn", "-t", str(template), "--parameter-overrides", "Stage=dev")
+    assert result.exit_code == 2
+    assert "ProdOnlyFn is not created: its Condition IsProd is false (parameters: Stage=dev)" in (
+        result.stderr
+    )
+
+
+def test_another_python_runtime_is_one_note(tmp_path: Path) -> None:
+    template = own_stack(tmp_path)
+    template.write_text(template.read_text().replace("python3.11", "python3.13"))
+    result = invoke_stage("-t", str(template), "--parameter-overrides", "Stage=dev")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: Runtime")]
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    assert notes == [
+        f"note: Runtime python3.13 (PreSignUpFn) runs in-process on this {here}; "
+        "--invoke rie or sam runs the template's runtime"
+    ]
+
+
+def test_a_key_given_twice_keeps_its_last_value_as_sam_cli(tmp_path: Path) -> None:
+    template = own_stack(tmp_path)
+    text = template.read_text().replace(
+        "          STAGE: !Ref Stage\n", "          STAGE: first\n          STAGE: !Ref Stage\n"
+    )
+    template.write_text(text)
+    result = invoke_stage("-t", str(template), "--parameter-overrides", "Stage=prod")
+    assert result.exit_code == 0, result.output
+    assert '"stage": "prod"' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("type_", "key"),
+    [("AWS::Serverless::Application", "Location"), ("AWS::CloudFormation::Stack", "TemplateURL")],
+)
+def test_a_nested_stack_with_a_local_template_is_followed(
+    tmp_path: Path, type_: str, key: str
+) -> None:
+    own_stack(tmp_path / "auth")  # the child: pool, client, function; Stage has no default
+    root = tmp_path / "template.yaml"
+    root.write_text(
+        f"""\
+Parameters:
+  Env: {{Type: String, Default: prod}}
+Resources:
+  Auth:
+    Type: {type_}
+    Properties:
+      {key}: auth/template.yaml
+      Parameters:
+        Stage: !Ref Env
+"""
+    )
+    stack = load_stack(root)
+    assert set(stack.pools) == {"Pool"}
+    assert stack.pools["Pool"].name == "pool-prod"  # the parameter passed down
+    result = run("invoke", "PreSignUpFn", "-t", str(root))
+    assert result.exit_code == 0, result.output
+    assert '"stage": "prod"' in result.stderr
+    with Emulator(stack) as emu:
+        assert emu.pool_spec.logical_id == "Pool"
+        assert emu.dispatcher.has("PreSignUp")
+
+
+def test_a_nested_stack_outside_the_folder_is_refused_clearly(tmp_path: Path) -> None:
+    root = tmp_path / "template.yaml"
+    root.write_text(
+        "Resources:\n  Auth:\n    Type: AWS::Serverless::Application\n    Properties:\n"
+        "      Location: {ApplicationId: 'arn:aws:serverlessrepo:us-east-1:1:applications/x', "
+        "SemanticVersion: 1.0.0}\n"
+    )
+    with pytest.raises(TemplateError, match=r"Auth\.Location: .*deployed-only\); point it at"):
+        load_stack(root)

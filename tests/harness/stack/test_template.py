@@ -662,10 +662,6 @@ ERROR_CASES = {
         "Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n   Properties: [\n",
         r"template\.yaml: line \d+, column \d+: invalid YAML",
     ),
-    "duplicate_key": (
-        "Resources:\n" + POOL + "  Pool:\n    Type: AWS::SNS::Topic\n",
-        r"line 4, column 3: invalid YAML: .*duplicate key 'Pool'",
-    ),
     "no_resources": ("AWSTemplateFormatVersion: '2010-09-09'\n", r"Resources: missing"),
 }
 
