@@ -94,6 +94,11 @@ class FunctionSpec:
     architectures: tuple[str, ...]
     function_name: str
     arn: str = ""
+    #: Import folders of the function's local layers (see :mod:`harness.stack.code`).
+    layers: tuple[Path, ...] = ()
+    #: Why the function cannot run here (deployed-only code, an unbuilt folder...), or None.
+    #: Only a function a command needs makes that an error (``load_stack(need_code=...)``).
+    problem: str | None = None
     #: A function outside the template (a trigger wired to a parameter's ARN, an import): only
     #: ``--invoke lambda`` can run it; the others show its runs as "not in this template".
     external: bool = False
