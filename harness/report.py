@@ -295,8 +295,10 @@ def to_table(
             lines.extend(
                 _wrap(f"{result.record.error.code}: {result.record.error.message}", indent, width)
             )
-        for detail in runtime_details(result):
-            lines.extend(_wrap(detail, indent, width))
+        for invocation in result.record.invocations:
+            if invocation.runtime_error is not None:
+                text = f"{invocation.function}: {invocation.runtime_error}"
+                lines.extend(_wrap(text, indent, width))
         for sent in result.record.deliveries:
             lines.extend(_wrap(f"delivered: {sent}", indent, width))
         for failure in result.failures:
@@ -414,17 +416,6 @@ def to_markdown(report: ReplayResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def runtime_details(result: CallResult) -> list[str]:
-    """What Cognito's "invocation failed due to error Runtime.X" leaves out: the function's own
-    last line (a SyntaxError and where, a missing module), for the developer."""
-    details = []
-    for invocation in result.record.invocations:
-        kind = invocation.error_type or ""
-        if kind.startswith("Runtime.") and invocation.error_message:
-            details.append(f"{invocation.function} ({kind}): {invocation.error_message}")
-    return details
-
-
 def call_line(result: CallResult, *, color: bool = False) -> str:
     """One line per call as it happens (``harness serve``), in the table's vocabulary."""
     cells = [
@@ -433,8 +424,10 @@ def call_line(result: CallResult, *, color: bool = False) -> str:
     outcome = _outcome_text(result)
     if result.record.error is not None:
         outcome = f"✗ {result.record.error.code}: {result.record.error.message}"
-    line = "  ".join([_who(result), " ".join(cells) or "(no trigger)", _paint(outcome, color)])
-    return "\n".join([line, *(f"  {detail}" for detail in runtime_details(result))])
+    for invocation in result.record.invocations:
+        if invocation.runtime_error is not None:
+            outcome += f" ({invocation.function}: {invocation.runtime_error})"
+    return "  ".join([_who(result), " ".join(cells) or "(no trigger)", _paint(outcome, color)])
 
 
 def _unique(result: CallResult) -> list[Any]:

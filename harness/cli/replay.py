@@ -104,7 +104,10 @@ def replay(
     if output is not None:
         check_writable(output, "--output")
     Settings().with_overrides(overrides or {})  # a bad --set fails before any work
-    stack = command_stack(template_path, parameter_overrides, config_env)
+    # The deployed pool or the deployed functions run the code: none of it must run here.
+    deployed = live or invoke_mode == "lambda"
+    need: list[str] | None = [] if deployed else None
+    stack = command_stack(template_path, parameter_overrides, config_env, need_code=need)
     loaded = load_replay(list(paths), setup_path)
     debug(
         "%d call(s) from %s; setup: %d user(s), table records for %s",

@@ -239,11 +239,14 @@ def test_blocks_needing_aws_or_docker_refuse_clearly_without(block: Block, tmp_p
 
 @pytest.mark.parametrize("block", of_kind("synopsis"), ids=ids(of_kind("synopsis")))
 def test_synopses_name_real_options(block: Block) -> None:
-    command = block.body.split()[1]
-    done = run(f"harness {command} --help", ROOT, environment())
-    assert done.returncode == 0, done.stderr
-    for option in sorted(set(re.findall(r"--[a-z][\w-]*", block.body))):
-        assert option in done.stdout, f"harness {command} has no {option}"
+    # A usage line (continued on the next lines), or several example command lines.
+    parts = re.split(r"(?m)^(?=harness )", block.body)
+    for part in filter(str.strip, parts):
+        command = part.split()[1]
+        done = run(f"harness {command} --help", ROOT, environment())
+        assert done.returncode == 0, done.stderr
+        for option in sorted(set(re.findall(r"(?<![\w-])--?[a-z][\w-]*", part.split("#")[0]))):
+            assert option in done.stdout, f"harness {command} has no {option}"
 
 
 def test_the_expectation_example_replays(tmp_path: Path) -> None:

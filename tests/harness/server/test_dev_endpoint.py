@@ -149,8 +149,8 @@ def test_a_syntax_error_in_a_trigger_is_shown_with_where_it_is(tmp_path: Path) -
     assert refused.value.response["Error"]["Message"] == (
         "PreAuthentication invocation failed due to error Runtime.UserCodeSyntaxError."
     )
-    # ...and the row under it says what and where, for the developer.
+    # ...and its row says what and where, for the developer.
     assert (
-        "  PreAuthFunction (Runtime.UserCodeSyntaxError): Syntax error in module 'broken_hook': "
-        "expected ':' (broken_hook.py, line 1)"
-    ) in out.getvalue().splitlines()
+        "(PreAuthFunction: Runtime.UserCodeSyntaxError: Syntax error in module 'broken_hook': "
+        "expected ':' (broken_hook.py, line 1))"
+    ) in out.getvalue()
