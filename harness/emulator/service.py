@@ -54,6 +54,7 @@ OPERATIONS: Mapping[str, Operation] = {
     "AdminCreateUser": Operation(sign_up.admin_create_user, names_pool=True),
     "ConfirmSignUp": Operation(sign_up.confirm_sign_up, names_client=True),
     "AdminConfirmSignUp": Operation(sign_up.admin_confirm_sign_up, names_pool=True),
+    "DeleteUserPool": Operation(sign_up.delete_user_pool, names_pool=True),
     "ForgotPassword": Operation(forgot_password.forgot_password, names_client=True),
     "ConfirmForgotPassword": Operation(forgot_password.confirm_forgot_password, names_client=True),
     "ResendConfirmationCode": Operation(

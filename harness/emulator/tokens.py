@@ -156,10 +156,6 @@ def _override(
     if not details:
         return
     add = _object(details.get("claimsToAddOrOverride"))
-    for name in _strings(details.get("claimsToSuppress")) or []:
-        if _is_protected(name) and _refuse(settings, name):
-            continue
-        claims.pop(name, None)
     for name, value in add.items():
         if _is_protected(name) and _refuse(settings, name):
             continue
@@ -167,6 +163,13 @@ def _override(
             # [D] V1_0: claimsToAddOrOverride is a map of strings.
             raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
         claims[name] = value
+    # Suppression wins over an override of the same claim: applied last.
+    # [D] user-pool-lambda-pre-token-generation (a claim both overridden and suppressed is
+    # suppressed).
+    for name in _strings(details.get("claimsToSuppress")) or []:
+        if _is_protected(name) and _refuse(settings, name):
+            continue
+        claims.pop(name, None)
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -198,6 +201,11 @@ def _apply(
     if version == "V1_0":
         details = _object(response.get("claimsOverrideDetails"))
         _override(settings, id_claims, details, strings_only=True)
+        if "groupOverrideDetails" in details and not details["groupOverrideDetails"]:
+            # [D] user-pool-lambda-pre-token-generation, V1_0: an empty or null
+            # groupOverrideDetails suppresses the groups claim.
+            id_claims.pop("cognito:groups", None)
+            access_claims.pop("cognito:groups", None)
         _groups(_object(details.get("groupOverrideDetails")), id_claims, access_claims)
         return scopes
     details = _object(response.get("claimsAndScopeOverrideDetails"))

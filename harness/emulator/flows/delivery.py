@@ -37,8 +37,9 @@ def check_code(ctx: CallContext, given: Any) -> None:
         raise errors.CodeMismatchException(CODE_MISMATCH)
 
 
-def delivery(user_attributes: Mapping[str, str]) -> dict[str, str]:
-    """CodeDeliveryDetails for a code sent to these attributes: the email, else the phone."""
+def delivery(user_attributes: Mapping[str, str]) -> dict[str, str] | None:
+    """CodeDeliveryDetails for a code sent to these attributes: the email, else the phone;
+    None when the user has neither (a medium the user lacks is never named)."""
     email = user_attributes.get("email")
     if email:
         local, _, domain = email.partition("@")
@@ -47,19 +48,26 @@ def delivery(user_attributes: Mapping[str, str]) -> dict[str, str]:
             "DeliveryMedium": "EMAIL",
             "AttributeName": "email",
         }
-    phone = user_attributes.get("phone_number", "")
-    return {
-        "Destination": "+*******" + phone[-4:],
-        "DeliveryMedium": "SMS",
-        "AttributeName": "phone_number",
-    }
+    phone = user_attributes.get("phone_number")
+    if phone:
+        return {
+            "Destination": "+*******" + phone[-4:],
+            "DeliveryMedium": "SMS",
+            "AttributeName": "phone_number",
+        }
+    return None
 
 
-def delivery_to(user: CognitoIdpUser) -> dict[str, str]:
-    return delivery(user_attributes(user))
+def delivery_to(user: CognitoIdpUser) -> dict[str, dict[str, str]]:
+    """``{"CodeDeliveryDetails": ...}`` for a response, or nothing when the user has no
+    medium."""
+    details = delivery(user_attributes(user))
+    return {"CodeDeliveryDetails": details} if details else {}
 
 
 def simulated_delivery() -> dict[str, str]:
     """What an unknown user "receives" with PreventUserExistenceErrors: nobody learns who
     exists. [D] user-pool-managing-errors."""
-    return delivery({"email": "user@example.com"})
+    details = delivery({"email": "user@example.com"})
+    assert details is not None
+    return details

@@ -28,7 +28,7 @@ def pre_authentication(ctx: CallContext, username: str, user: CognitoIdpUser | N
         request["userNotFound"] = True  # only sent with PreventUserExistenceErrors [D]
     ctx.run_trigger(
         "PreAuthentication_Authentication",
-        username,
+        user.username if user else username,  # the user's own name, not the alias typed
         attributes=ctx.user_attributes(user, with_status=True) if user else {},
         request=request,
     )

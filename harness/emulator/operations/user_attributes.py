@@ -21,6 +21,7 @@ from harness.emulator.flows.delivery import (
     simulated_delivery,
 )
 from harness.emulator.flows.requests import attribute_map
+from harness.emulator.schema import check_declared, check_mutable, pool_schema
 
 #: Attributes whose change Cognito verifies with a code, when the pool auto-verifies them.
 VERIFIABLE = ("email", "phone_number")
@@ -36,7 +37,7 @@ def resend_confirmation_code(ctx: CallContext, params: dict[str, Any]) -> dict[s
     if user.status != "UNCONFIRMED":
         raise errors.InvalidParameterException("User is already confirmed.")
     send_message(ctx, "CustomMessage_ResendCode", user)
-    return {"CodeDeliveryDetails": delivery_to(user)}
+    return delivery_to(user)
 
 
 def admin_update_user_attributes(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +55,8 @@ def update_user_attributes(ctx: CallContext, params: dict[str, Any]) -> dict[str
     if user is None:
         raise errors.NotAuthorizedException("Invalid Access Token")
     sent = _update(ctx, user, params)
-    return {"CodeDeliveryDetailsList": [delivery({name: value}) for name, value in sent.items()]}
+    sent_to = [delivery({name: value}) for name, value in sent.items()]
+    return {"CodeDeliveryDetailsList": [d for d in sent_to if d]}
 
 
 def _update(ctx: CallContext, user: CognitoIdpUser, params: dict[str, Any]) -> dict[str, str]:
@@ -63,6 +65,9 @@ def _update(ctx: CallContext, user: CognitoIdpUser, params: dict[str, Any]) -> d
     if not changes:
         raise errors.InvalidParameterException("UserAttributes must not be empty")
     current = ctx.user_attributes(user)
+    schema = pool_schema(ctx.pool_spec.properties)
+    check_declared(schema, changes)
+    check_mutable(schema, changes, current)
     verify = {
         name: value
         for name, value in changes.items()
