@@ -62,6 +62,12 @@ class Settings:
         "[A] contract 4: the field in which PreTokenGeneration gets a refresh call's "
         "ClientMetadata (validationData, clientMetadata); none: it runs without it.",
     )
+    custom_sender_client_metadata_field: FieldName = _setting(
+        "clientMetadata",
+        "[A] custom senders: where a sender gets the call's ClientMetadata during SignUp "
+        "(SMS), ForgotPassword (SMS), ResendConfirmationCode and (Admin)UpdateUserAttributes, "
+        "which the API references leave out: as the CustomMessage it stands in for.",
+    )
     protected_claim_override: Literal["reject", "ignore"] = _setting(
         "reject",
         "[A] pre token generation: overriding a claim Cognito protects (sub, aud, iss, "

@@ -91,6 +91,26 @@ RULES: tuple[Rule, ...] = (
             "AdminUpdateUserAttributes",
         )
     ),
+    # The custom senders where the API reference names only CustomMessage (or only the email
+    # sender): the sender stands in for Cognito's own message, so it gets what CustomMessage
+    # gets [A]; contract section 3 lists clientMetadata in every sender's request.
+    *(
+        Rule(
+            (operation,),
+            trigger,
+            "clientMetadata",
+            f"[A] as CustomMessage during {operation}",
+            setting="custom_sender_client_metadata_field",
+        )
+        for operation, triggers in (
+            ("SignUp", ("CustomSMSSender",)),
+            ("ForgotPassword", ("CustomSMSSender",)),
+            ("ResendConfirmationCode", ("CustomEmailSender", "CustomSMSSender")),
+            ("UpdateUserAttributes", ("CustomEmailSender", "CustomSMSSender")),
+            ("AdminUpdateUserAttributes", ("CustomEmailSender", "CustomSMSSender")),
+        )
+        for trigger in triggers
+    ),
     # Token refresh (REFRESH_TOKEN_AUTH / REFRESH_TOKEN through either initiate call): only
     # PreTokenGeneration runs; whether it gets the metadata is unconfirmed, so a setting decides.
     Rule(

@@ -30,6 +30,7 @@ from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
 from harness.emulator.seeding import dynamodb_item, table_items
+from harness.emulator.senders import SenderKey, create_sender_key
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
 from harness.emulator.users import user_attributes
@@ -96,6 +97,8 @@ class Emulator:
         self.calls: list[CallRecord] = []
         #: Ids seen in calls (a deployed pool's) mapped onto the emulated ones.
         self.id_map: dict[str, str] = {}
+        #: The pool's KMSKeyID, created in the emulated KMS at start (custom senders).
+        self.sender_key: SenderKey | None = None
         self._mock: Any = None
         self.user_pool_id = ""
         self.client_id = ""
@@ -192,6 +195,10 @@ class Emulator:
             **self.client_spec.create_user_pool_client_kwargs(self.user_pool_id)
         )["UserPoolClient"]
         self.client_id = client["ClientId"]
+        template_key = (self.pool_spec.properties.get("LambdaConfig") or {}).get("KMSKeyID")
+        if template_key:
+            arn = create_sender_key(self.trigger_client("kms"), template_key, self.pool_spec.name)
+            self.sender_key = SenderKey(arn, template_key, lambda: self.trigger_client("kms"))
 
     def _wire(self) -> None:
         known = {
@@ -205,9 +212,15 @@ class Emulator:
         functions: dict[str, FunctionSpec] = {}
         for trigger, logical_id in self.pool_spec.triggers.items():
             spec = self.stack.functions[logical_id]
-            functions[trigger] = dataclasses.replace(
-                spec, environment=fill_placeholders(spec.environment, known)
-            )
+            environment = fill_placeholders(spec.environment, known)
+            if self.sender_key is not None:
+                # A function names the pool's key as the template does (!GetAtt Key.Arn): the
+                # key created in the emulated KMS stands in for it.
+                environment = {
+                    name: self.sender_key.arn if value == self.sender_key.template_id else value
+                    for name, value in environment.items()
+                }
+            functions[trigger] = dataclasses.replace(spec, environment=environment)
         self.dispatcher = TriggerDispatcher(
             functions,
             self.invoker,
@@ -232,6 +245,7 @@ class Emulator:
             clock=self.clock,
             sessions=self.sessions,
             id_map=self.id_map,
+            sender_key=self.sender_key,
         )
 
     def trigger_client(self, service: str) -> Any:

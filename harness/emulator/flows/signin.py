@@ -109,7 +109,7 @@ def after_password(
         parameters = {"USER_ID_FOR_SRP": user.username}
         if mfa == "SMS_MFA":
             phone = ctx.user_attributes(user).get("phone_number", "")
-            send_message(ctx, "CustomMessage_Authentication", user)
+            send_message(ctx, "CustomMessage_Authentication", user, medium="SMS")
             parameters.update(
                 CODE_DELIVERY_DELIVERY_MEDIUM="SMS",
                 CODE_DELIVERY_DESTINATION="+*******" + phone[-4:],

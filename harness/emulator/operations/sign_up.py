@@ -102,7 +102,7 @@ def admin_create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
                 f"Resend not possible. {existing.username} status is not FORCE_CHANGE_PASSWORD"
             )
         existing.password = temporary
-        send_message(ctx, "CustomMessage_AdminCreateUser", existing)
+        send_message(ctx, "CustomMessage_AdminCreateUser", existing, code=temporary)
         return {"User": user_json(existing)}
     if existing is not None:
         raise errors.UsernameExistsException("User account already exists")
@@ -115,7 +115,7 @@ def admin_create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
         username, password=temporary, status="FORCE_CHANGE_PASSWORD", attributes=attributes
     )
     if action != "SUPPRESS":
-        send_message(ctx, "CustomMessage_AdminCreateUser", user)
+        send_message(ctx, "CustomMessage_AdminCreateUser", user, code=temporary)
     return {"User": user_json(user)}
 
 
