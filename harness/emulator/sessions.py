@@ -56,5 +56,21 @@ class SessionStore:
             )
         return session
 
+    def srp_token(self, username: Any, secret_block: Any) -> str | None:
+        """The Session of the open USER_SRP_AUTH exchange of ``username`` whose SECRET_BLOCK
+        the answer returns: how Cognito knows a PASSWORD_VERIFIER answer sent without a
+        Session (pycognito, warrant-lite and other SRP clients send none). [D]
+        API_RespondToAuthChallenge: Session is optional; the SRP exchange carries USERNAME and
+        PASSWORD_CLAIM_SECRET_BLOCK."""
+        for token, session in self._open.items():
+            if (
+                session.srp is not None
+                and session.challenge == "PASSWORD_VERIFIER"
+                and session.username == username
+                and session.srp.secret_block == secret_block
+            ):
+                return token
+        return None
+
     def close(self, token: str) -> None:
         self._open.pop(token, None)

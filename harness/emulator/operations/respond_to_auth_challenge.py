@@ -29,6 +29,15 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
     name = params.get("ChallengeName")
     responses = string_map(params.get("ChallengeResponses"), "ChallengeResponses")
     token = str(params.get("Session") or "")
+    if not token and name == "PASSWORD_VERIFIER":
+        user = ctx.find_user(responses.get("USERNAME"))
+        token = (
+            ctx.sessions.srp_token(
+                user.username if user else responses.get("USERNAME"),
+                responses.get("PASSWORD_CLAIM_SECRET_BLOCK"),
+            )
+            or ""
+        )
     session = ctx.take_session(token, str(name))
     ctx.check_secret_hash(
         responses.get("USERNAME") or session.username, responses.get("SECRET_HASH")
