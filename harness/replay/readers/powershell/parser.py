@@ -191,6 +191,13 @@ class Parser:
             if lex.peek() in ("", "\n", ";", "|", "}", ")"):
                 return args
             line = lex.line_at()
+            if lex.peek() == "@" and lex.starts_name(1):
+                splatted = self.values.splat()
+                if isinstance(splatted, dict):
+                    args.extend(Param(str(k), v, True, line) for k, v in splatted.items())
+                else:
+                    args.extend(Positional(v, line) for v in splatted)
+                continue
             parameter = lex.parameter()
             if parameter is None:
                 args.append(Positional(self.values.argument(), line))
