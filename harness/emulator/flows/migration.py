@@ -1,6 +1,6 @@
 """User migration: a user unknown to the pool is asked of the UserMigration trigger.
 
-[D] user-pool-lambda-migrate-user; contract sections 2 and 4. What Cognito refuses in the
+[D] user-pool-lambda-migrate-user. What Cognito refuses in the
 trigger's answer is the :data:`REFUSALS` table below.
 """
 
@@ -17,10 +17,10 @@ from harness.emulator.flows.signin import BAD_CREDENTIALS, pre_authentication, s
 from harness.emulator.schema import pool_schema, undeclared
 
 #: [D] user-pool-lambda-migrate-user, finalUserStatus: "If you don't set this attribute to
-#: CONFIRMED, it's set to RESET_REQUIRED" (the current page; contract section 4).
+#: CONFIRMED, it's set to RESET_REQUIRED" (the page's current text).
 DEFAULT_FINAL_STATUS = "RESET_REQUIRED"
 FINAL_STATUSES = ("CONFIRMED", "RESET_REQUIRED")
-MESSAGE_ACTIONS = (None, "SUPPRESS")  # [D] contract 2: SUPPRESS or unset
+MESSAGE_ACTIONS = (None, "SUPPRESS")  # [D] user-pool-lambda-migrate-user, messageAction
 DELIVERY_MEDIUMS = ("EMAIL", "SMS")
 
 #: What makes Cognito refuse a migration answer: each is "the user could not be migrated".
@@ -63,7 +63,7 @@ def _refused(ctx: CallContext) -> errors.CognitoError:
 
 
 def sign_in(ctx: CallContext, username: str, password: str) -> dict[str, Any]:
-    """UserMigration_Authentication, then the user is created and signed in (contract 4)."""
+    """UserMigration_Authentication, then the user is created and signed in."""
     response = ctx.run_trigger(
         "UserMigration_Authentication",
         username,
@@ -107,7 +107,7 @@ def create_migrated_user(
     *,
     password: str | None,
 ) -> CognitoIdpUser:
-    """Create the user a UserMigration response describes (contract sections 2 and 4)."""
+    """Create the user a UserMigration response describes ([D] user-pool-lambda-migrate-user)."""
     if response is None or not _has_user(response):
         raise _no_user(ctx)
     attributes = response["userAttributes"]
