@@ -76,24 +76,6 @@ def test_migration_without_final_user_status_creates_a_reset_required_user(emu: 
     assert user.status == "RESET_REQUIRED"
 
 
-@pytest.mark.parametrize("answer", [{}, {"userAttributes": {}}, {"userAttributes": None}])
-def test_migration_without_a_user_under_legacy_is_user_not_found(
-    legacy: Emulator, answer: dict[str, Any]
-) -> None:
-    # [D] cognito-user-pool-managing-errors (LEGACY) and knowledge-center
-    # cognito-migration-lambda-trigger-errors: the user does not exist; nobody is created.
-    recorder.SCRIPT["UserMigration"] = answer
-
-    with pytest.raises(ClientError) as refused:
-        sign_in(legacy, "nobody")
-
-    assert error(refused) == (
-        "UserNotFoundException",
-        f"Exception migrating user in app client {legacy.client_id}",
-    )
-    assert legacy.find_user("nobody") is None
-
-
 def test_migration_without_a_user_under_enabled_is_the_generic_not_authorized(
     emu: Emulator,
 ) -> None:
@@ -111,18 +93,31 @@ def test_migration_without_a_user_under_enabled_is_the_generic_not_authorized(
 @pytest.mark.parametrize(
     "answer",
     [
+        {},
+        {"userAttributes": {}},
+        {"userAttributes": None},
         {**MIGRATED, "finalUserStatus": "ACTIVE"},
         {**MIGRATED, "messageAction": "SEND"},
         {**MIGRATED, "desiredDeliveryMediums": ["PIGEON"]},
         {"userAttributes": {"email": "bob@example.com", "custom:undeclared": "x"}},
     ],
-    ids=["finalUserStatus", "messageAction", "desiredDeliveryMediums", "undeclared-attribute"],
+    ids=[
+        "no-response",
+        "no-attributes",
+        "null-attributes",
+        "finalUserStatus",
+        "messageAction",
+        "desiredDeliveryMediums",
+        "undeclared-attribute",
+    ],
 )
-def test_migration_answers_cognito_refuses_are_user_not_found(
+def test_migration_without_a_usable_user_under_legacy_is_user_not_found(
     legacy: Emulator, answer: dict[str, Any]
 ) -> None:
-    # [D] knowledge-center cognito-migration-lambda-trigger-errors: each of these answers
-    # fails the migration with "Exception migrating user in app client <client id>".
+    # [D] cognito-user-pool-managing-errors (LEGACY): an answer without a user means the user
+    # does not exist; [D] knowledge-center cognito-migration-lambda-trigger-errors: an invalid
+    # finalUserStatus, messageAction, desiredDeliveryMediums or an attribute outside the schema
+    # fails with "Exception migrating user in app client <client id>". Nobody is created.
     recorder.SCRIPT["UserMigration"] = answer
 
     with pytest.raises(ClientError) as refused:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from typing import Any
 
 from botocore.model import Shape
@@ -131,14 +132,7 @@ class _Parser:
         return self.text[start : self.pos]
 
     def values(self) -> Any:
-        char = self.current()
-        if char == "":
-            return ""
-        if char == "[":
-            return self.explicit_list()
-        if char == "{":
-            return self.hash_literal()
-        return self.csv_value()
+        return "" if self.current() == "" else self.explicit_value(csv=True)
 
     def csv_value(self) -> Any:
         first = self.first_value()
@@ -166,42 +160,43 @@ class _Parser:
         return first if len(items) == 1 else items
 
     def explicit_list(self) -> list[Any]:
-        self.expect("[", spaces=True)
         items: list[Any] = []
-        while self.current() != "]":
-            items.append(self.explicit_value())
-            self.skip_spaces()
-            if self.current() != "]":
-                self.expect(",")
-                self.skip_spaces()
-        self.expect("]")
+        self.delimited("[", "]", lambda: items.append(self.explicit_value()))
         return items
 
     def hash_literal(self) -> dict[str, Any]:
-        self.expect("{", spaces=True)
         out: dict[str, Any] = {}
-        while self.current() != "}":
+
+        def pair() -> None:
             key = self.key()
             self.skip_spaces()
             if self.current() == "@":
                 raise self.fail(f"'{key}@=' (a value read from a file) cannot be replayed")
             self.expect("=", spaces=True)
-            value = self.explicit_value()
-            self.skip_spaces()
-            if self.current() != "}":
-                self.expect(",")
-                self.skip_spaces()
-            out[key] = value
-        self.expect("}")
+            out[key] = self.explicit_value()
+
+        self.delimited("{", "}", pair)
         return out
 
-    def explicit_value(self) -> Any:
+    def delimited(self, opening: str, closing: str, item: Callable[[], None]) -> None:
+        """``opening item, item ... closing`` (spaces allowed around the commas)."""
+        self.expect(opening, spaces=True)
+        while self.current() != closing:
+            item()
+            self.skip_spaces()
+            if self.current() != closing:
+                self.expect(",")
+                self.skip_spaces()
+        self.expect(closing)
+
+    def explicit_value(self, *, csv: bool = False) -> Any:
+        """A list, a hash, or a value (``csv``: a top-level value, where ``a,b`` is a list)."""
         char = self.current()
         if char == "[":
             return self.explicit_list()
         if char == "{":
             return self.hash_literal()
-        return self.first_value()
+        return self.csv_value() if csv else self.first_value()
 
     def first_value(self) -> str:
         if self.current() in _QUOTED:
