@@ -82,7 +82,8 @@ class Settings:
     custom_sender_client_metadata_field: FieldName = _setting(
         "clientMetadata",
         "[A] custom senders: where a sender gets the call's ClientMetadata during SignUp "
-        "(SMS), ForgotPassword (SMS), ResendConfirmationCode and (Admin)UpdateUserAttributes, "
+        "(SMS), ForgotPassword (SMS), ResendConfirmationCode, (Admin)UpdateUserAttributes and "
+        "GetUserAttributeVerificationCode, "
         "which the API references leave out: as the CustomMessage it stands in for.",
     )
     protected_claim_override: Literal["reject", "ignore"] = _setting(

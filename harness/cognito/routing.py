@@ -99,6 +99,7 @@ RULES: tuple[Rule, ...] = (
             "ResendConfirmationCode",
             "UpdateUserAttributes",
             "AdminUpdateUserAttributes",
+            "GetUserAttributeVerificationCode",
         )
     ),
     # The custom senders where the API reference names only CustomMessage (or only the email
@@ -118,6 +119,7 @@ RULES: tuple[Rule, ...] = (
             ("ResendConfirmationCode", ("CustomEmailSender", "CustomSMSSender")),
             ("UpdateUserAttributes", ("CustomEmailSender", "CustomSMSSender")),
             ("AdminUpdateUserAttributes", ("CustomEmailSender", "CustomSMSSender")),
+            ("GetUserAttributeVerificationCode", ("CustomEmailSender", "CustomSMSSender")),
         )
         for trigger in triggers
     ),

@@ -61,6 +61,10 @@ OPERATIONS: Mapping[str, Operation] = {
         user_attributes.resend_confirmation_code, names_client=True
     ),
     "UpdateUserAttributes": Operation(user_attributes.update_user_attributes),
+    "GetUserAttributeVerificationCode": Operation(
+        user_attributes.get_user_attribute_verification_code
+    ),
+    "VerifyUserAttribute": Operation(user_attributes.verify_user_attribute),
     "AdminUpdateUserAttributes": Operation(
         user_attributes.admin_update_user_attributes, names_pool=True
     ),

@@ -198,3 +198,38 @@ def test_attribute_update_and_sms_mfa_codes_reach_their_senders(
         ("+15555550199", f"Your sign-in code is {CODE}"),
         ("hank@example.com", f"Your verification code is {CODE}"),
     ]
+
+
+def test_attribute_verification_code_reaches_the_sms_sender_and_verifies(
+    project: Emulator,
+) -> None:
+    project.add_user(
+        "jo",
+        password=PASSWORD,
+        attributes={"email": "jo@example.com", "phone_number": "+15555550142"},
+    )
+    client = emulated_client(project)
+    access = client.admin_initiate_auth(
+        UserPoolId=project.user_pool_id,
+        ClientId=project.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "jo", "PASSWORD": PASSWORD},
+        ClientMetadata={"appVersion": "2.4.0"},
+    )["AuthenticationResult"]["AccessToken"]
+
+    answer = client.get_user_attribute_verification_code(
+        AccessToken=access, AttributeName="phone_number"
+    )
+    client.verify_user_attribute(AccessToken=access, AttributeName="phone_number", Code=CODE)
+
+    assert answer["CodeDeliveryDetails"]["DeliveryMedium"] == "SMS"
+    (sent,) = sender_events(project)
+    assert sent.trigger_source == "CustomSMSSender_VerifyUserAttribute"
+    (queued,) = outbox(project)
+    assert (queued["destination"], queued["message"]) == (
+        "+15555550142",
+        f"Your verification code is {CODE}",
+    )
+    user = project.find_user("jo")
+    assert user is not None
+    assert project.user_attributes(user)["phone_number_verified"] == "true"
