@@ -36,6 +36,18 @@ def outbox(emu: Emulator) -> list[dict[str, Any]]:
     return [{k: next(iter(v.values())) for k, v in item.items()} for item in items]
 
 
+def sign_in(emu: Emulator, username: str) -> dict[str, Any]:
+    """A password sign-in with the app version the project's PreAuthentication requires."""
+    answer: dict[str, Any] = emulated_client(emu).admin_initiate_auth(
+        UserPoolId=emu.user_pool_id,
+        ClientId=emu.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
+        ClientMetadata={"appVersion": "2.4.0"},
+    )
+    return answer
+
+
 def sender_events(emu: Emulator) -> list[Any]:
     return [i for record in emu.calls for i in record.invocations if "Sender" in i.trigger_source]
 
@@ -180,13 +192,7 @@ def test_attribute_update_and_sms_mfa_codes_reach_their_senders(
         Username="hank",
         UserAttributes=[{"Name": "email", "Value": "hank@example.com"}],
     )
-    challenge = client.admin_initiate_auth(
-        UserPoolId=emu.user_pool_id,
-        ClientId=emu.client_id,
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "hank", "PASSWORD": PASSWORD},
-        ClientMetadata={"appVersion": "2.4.0"},
-    )
+    challenge = sign_in(emu, "hank")
 
     assert challenge["ChallengeName"] == "SMS_MFA"
     assert [i.trigger_source for i in sender_events(emu)] == [
@@ -209,13 +215,7 @@ def test_attribute_verification_code_reaches_the_sms_sender_and_verifies(
         attributes={"email": "jo@example.com", "phone_number": "+15555550142"},
     )
     client = emulated_client(project)
-    access = client.admin_initiate_auth(
-        UserPoolId=project.user_pool_id,
-        ClientId=project.client_id,
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "jo", "PASSWORD": PASSWORD},
-        ClientMetadata={"appVersion": "2.4.0"},
-    )["AuthenticationResult"]["AccessToken"]
+    access = sign_in(project, "jo")["AuthenticationResult"]["AccessToken"]
 
     answer = client.get_user_attribute_verification_code(
         AccessToken=access, AttributeName="phone_number"
