@@ -75,8 +75,8 @@ def sam_executable() -> str:
     found = shutil.which("sam")
     if found is None:
         raise InvokerError(
-            "sam (aws-sam-cli) is not installed; run `pip install aws-sam-cli` "
-            "(it is in the project's dev extras: pip install -e '.[dev]')"
+            "sam (aws-sam-cli) is not installed; it comes with the rie extra: "
+            "pip install 'cognito-trigger-harness[rie]'"
         )
     return found
 

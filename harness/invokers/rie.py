@@ -103,7 +103,7 @@ def rie_binary() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise InvokerError(
             "--invoke rie needs aws-sam-cli in this interpreter (it ships the Lambda runtime "
-            "interface emulator): pip install aws-sam-cli"
+            "interface emulator): pip install 'cognito-trigger-harness[rie]'"
         )
     machine = platform.machine().lower()
     arch = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(
@@ -130,7 +130,7 @@ def _check_runtime_client() -> None:
     if importlib.util.find_spec("awslambdaric") is None:
         raise InvokerError(
             "--invoke rie needs AWS's Python runtime interface client in this interpreter: "
-            "pip install awslambdaric"
+            "pip install 'cognito-trigger-harness[rie]'"
         )
 
 
