@@ -215,6 +215,7 @@ class Emulator:
         "user_pool_id",
         "client_id",
         "client_ids",
+        "sender_key",
     )
 
     def snapshot(self) -> Snapshot:
@@ -232,6 +233,10 @@ class Emulator:
         snapshot.install()
         for name, value in snapshot.own().items():
             setattr(self, name, value)
+        if self.sender_key is not None:  # reach KMS through this emulator's own AWS
+            self.sender_key = dataclasses.replace(
+                self.sender_key, kms_client=lambda: self.trigger_client("kms")
+            )
         self._wire()
 
     def _build(self) -> None:
