@@ -32,6 +32,7 @@ from harness.emulator.own_calls import harness_own_calls
 from harness.emulator.seeding import dynamodb_item, table_items
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
+from harness.emulator.tokens import install_pool_key
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
@@ -220,6 +221,7 @@ class Emulator:
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         self.backend = backend
         self.pool = backend.user_pools[self.user_pool_id]
+        install_pool_key(self.pool)
         #: The template's pool and client, as calls run against them.
         self.target = Target(
             backend=backend,
@@ -275,6 +277,7 @@ class Emulator:
         pool = self.backend.user_pools.get(user_pool_id)
         if pool is None:
             raise KeyError(f"no user pool {user_pool_id}")
+        install_pool_key(pool)
         config = pool.extended_config
         spec = dataclasses.replace(
             self.pool_spec,
