@@ -2,8 +2,9 @@
 
 The JWTs are signed with a key generated for each pool (:func:`install_pool_key`; ``harness
 serve`` answers the pool's JWKS with :func:`public_jwks`), so an app can verify them, and a token
-signed with moto's test key (published with moto's source) does not verify. V1_0 responses change the ID token and the groups; V2_0 / V3_0 responses change
-both tokens and the access token's scopes ([D] user-pool-lambda-pre-token-generation).
+signed with moto's test key (published with moto's source) does not verify. V1_0 responses
+change the ID token and the groups; V2_0 / V3_0 responses change both tokens and the access
+token's scopes ([D] user-pool-lambda-pre-token-generation).
 """
 
 from __future__ import annotations
