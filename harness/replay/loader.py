@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
+from harness.bounded import BoundedInputError, check_value, read_text
 from harness.replay import service_model as _service
 from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
 from harness.replay.readers import awscli, jsonfile, powershell
@@ -77,12 +78,19 @@ def load_replay(
     for path in paths:
         display = str(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text(path, what="replay file", encoding="utf-8-sig")
         except FileNotFoundError:
             raise ReplayError(f"{display}:0", "the replay file does not exist") from None
         except (OSError, UnicodeDecodeError) as error:
             raise ReplayError(f"{display}:0", f"cannot read the replay file: {error}") from None
+        except BoundedInputError as error:
+            raise ReplayError(f"{display}:0", error.reason) from None
         result = reader_for(path, text)(path, text, environment, display)
+        for call in result.calls:
+            try:
+                check_value(call.params)
+            except BoundedInputError as error:
+                raise ReplayError(call.source, error.reason) from None
         sources.append(display)
         calls.extend(result.calls)
         setups.extend(result.setups)
