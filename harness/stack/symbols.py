@@ -15,7 +15,6 @@ from typing import Any, Final, NoReturn, Protocol
 import regex
 
 from harness.stack.errors import TemplateError, did_you_mean
-
 from harness.stack.specs import (
     CLIENT_TYPE,
     FUNCTION_TYPES,
