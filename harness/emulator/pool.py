@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import boto3
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
@@ -29,7 +30,7 @@ from harness.cognito import errors
 from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
-from harness.emulator.seeding import dynamodb_item, table_items
+from harness.emulator.seeding import SeedError, check_items, dynamodb_item, table_items
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
 from harness.emulator.tokens import install_pool_key
@@ -355,9 +356,15 @@ class Emulator:
         """Put records into a template table (by logical id), through the table's seeder when
         the template names one (:mod:`harness.emulator.seeding`)."""
         table, stored = table_items(self.stack, table_logical_id, list(items), self.clock())
+        check_items(table, stored)
         client = self.trigger_client("dynamodb")
-        for item in stored:
-            client.put_item(TableName=table.table_name, Item=dynamodb_item(item))
+        for number, item in enumerate(stored, 1):
+            try:
+                client.put_item(TableName=table.table_name, Item=dynamodb_item(item))
+            except ClientError as error:
+                raise SeedError(
+                    f"{table_logical_id} record {number}: {error.response['Error']['Message']}"
+                ) from None
 
     def add_user(
         self,

@@ -85,7 +85,12 @@ def load_replay(
             raise ReplayError(f"{display}:0", f"cannot read the replay file: {error}") from None
         except BoundedInputError as error:
             raise ReplayError(f"{display}:0", error.reason) from None
-        result = reader_for(path, text)(path, text, environment, display)
+        try:
+            result = reader_for(path, text)(path, text, environment, display)
+        except RecursionError:  # a reader's grammar nests deeper than Python's stack
+            raise ReplayError(
+                f"{display}:0", "values nest too deeply to read; flatten them"
+            ) from None
         for call in result.calls:
             try:
                 check_value(call.params)
