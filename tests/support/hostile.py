@@ -7,12 +7,15 @@ bench/adversarial.py, which runs the same corpus through the real commands and c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from tests.support.paths import ROOT
 
@@ -31,6 +34,24 @@ SETUP = json.loads((REPLAYS / "sample.setup.json").read_text())
 CLEAN_ERROR = re.compile(r"^Error: \S+?(:\d+(:\d+)?|, [^:]+|:)[: ].+\n$")
 
 Writer = Callable[[Path], list[str]]
+#: No case may take longer (the limit the adversarial pass used).
+CASE_SECONDS = 30
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Fail with TimeoutError when the block runs longer than ``seconds`` (main thread)."""
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise TimeoutError(f"over {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)

@@ -3,37 +3,14 @@ its location, through the real `harness replay` command: never a traceback, neve
 
 from __future__ import annotations
 
-import contextlib
-import signal
-from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 
 import pytest
 from click.testing import CliRunner, Result
 
 from harness.cli import main
-from tests.support.hostile import CLEAN_ERROR, Case, corpus
+from tests.support.hostile import CASE_SECONDS, CLEAN_ERROR, Case, corpus, time_limit
 from tests.support.paths import ROOT
-
-#: No case may take longer (the limit the adversarial pass used).
-CASE_SECONDS = 30
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail with TimeoutError when the block runs longer than ``seconds`` (main thread)."""
-
-    def expire(_signum: int, _frame: FrameType | None) -> None:
-        raise TimeoutError(f"over {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def harness(args: list[str]) -> Result:
