@@ -80,7 +80,7 @@ def _member_path(path: str, name: str) -> str:
 
 def _type_error(path: str, expected: str, value: Any) -> errors.SerializationException:
     return errors.SerializationException(
-        f"Unexpected {_json_type(value)} at '{path or 'request'}': expected {expected}"
+        f"'{path or 'request'}' must be {expected}, not {json_type(value)}"
     )
 
 
@@ -165,20 +165,19 @@ def _shown(shape: Any, value: Any, path: str) -> str:
 
 
 def _length(shape: Any, value: Any, path: str, problems: list[str], size: int) -> None:
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    prefix = f"{_shown(shape, value, path)} failed to satisfy constraint: Member must have length"
-    if low is not None and size < low:
-        problems.append(f"{prefix} greater than or equal to {low}")
-    elif high is not None and size > high:
-        problems.append(f"{prefix} less than or equal to {high}")
+    _bound(shape, value, path, problems, size, "length")
 
 
 def _range(shape: Any, value: int, path: str, problems: list[str]) -> None:
+    _bound(shape, value, path, problems, value, "value")
+
+
+def _bound(shape: Any, value: Any, path: str, problems: list[str], size: int, word: str) -> None:
     low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    prefix = f"{_shown(shape, value, path)} failed to satisfy constraint: Member must have value"
-    if low is not None and value < low:
+    prefix = f"{_shown(shape, value, path)} failed to satisfy constraint: Member must have {word}"
+    if low is not None and size < low:
         problems.append(f"{prefix} greater than or equal to {low}")
-    elif high is not None and value > high:
+    elif high is not None and size > high:
         problems.append(f"{prefix} less than or equal to {high}")
 
 
@@ -210,17 +209,18 @@ def _string(shape: Any, value: str, path: str, problems: list[str]) -> None:
         )
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """``a string``, ``a number``, ``null``...: a JSON value's type, for messages."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "boolean"
+        return "a boolean"
     if isinstance(value, int | float):
-        return "number"
+        return "a number"
     if isinstance(value, str):
-        return "string"
+        return "a string"
     if isinstance(value, list):
-        return "list"
+        return "a list"
     if isinstance(value, dict):
-        return "object"
+        return "an object"
     return type(value).__name__

@@ -12,7 +12,6 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore import xform_name
 from click.testing import CliRunner
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 from harness.cli import main
 from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
+from tests.support.emulator import endpoint_client
 
 pytestmark = pytest.mark.slow
 
@@ -175,13 +175,7 @@ def test_serve_record_and_its_report_hold_no_planted_value(template: Path, tmp_p
     with Emulator(template) as emulator:
         server = CognitoServer(CognitoApp(emulator, record=recording), port=0).start()
         try:
-            client = boto3.client(
-                "cognito-idp",
-                endpoint_url=server.endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="x",
-                aws_secret_access_key="x",
-            )
+            client = endpoint_client(server.endpoint)
             for operation, params in requests(emulator.client_id):
                 params = {**params, "UserPoolId": emulator.user_pool_id}
                 if operation != "AdminInitiateAuth":
@@ -199,7 +193,6 @@ def test_serve_record_and_its_report_hold_no_planted_value(template: Path, tmp_p
 
 
 RECORDED_APP = """\
-import boto3
 from harness.testing import CognitoPool
 
 with CognitoPool({template!r}) as pool:

@@ -9,7 +9,6 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +23,7 @@ from harness.cli import main
 from harness.emulator import Emulator
 from harness.emulator.service import OPERATIONS
 from harness.server import CONTENT_TYPE, TARGET_PREFIX, CognitoApp, CognitoServer
+from tests.support.emulator import endpoint_client
 from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
@@ -189,13 +189,7 @@ def test_a_token_signed_with_motos_published_key_does_not_verify(
     url = f"{served.endpoint}/{emulator.user_pool_id}/.well-known/jwks.json"
     with urllib.request.urlopen(url) as answer:
         keys = KeySet.import_key_set(json.loads(answer.read()))
-    client = boto3.client(
-        "cognito-idp",
-        endpoint_url=served.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    client = endpoint_client(served.endpoint)
     issued = client.admin_initiate_auth(
         UserPoolId=emulator.user_pool_id,
         ClientId=emulator.client_id,
