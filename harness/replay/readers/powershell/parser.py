@@ -169,6 +169,9 @@ class Parser:
     def command(self, word: str, line: int) -> Any:
         """Read the command ``word`` (already read) and its arguments; return its output."""
         name = word.rsplit("\\", 1)[-1]
+        if not name:
+            found = self.lex.peek() or "end of file"
+            raise self.lex.fail(f"expected a cmdlet name, found {found!r}")
         cmdlet = canonical(name)
         if cmdlet is None:
             if name.casefold() in IGNORED_COMMANDS:
