@@ -193,6 +193,7 @@ def test_serve_record_and_its_report_hold_no_planted_value(template: Path, tmp_p
 
 
 RECORDED_APP = """\
+import boto3
 from harness.testing import CognitoPool
 
 with CognitoPool({template!r}) as pool:
