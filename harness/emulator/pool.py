@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import boto3
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidParameter
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
@@ -31,13 +33,14 @@ from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
 from harness.emulator.sdk_secret import with_secret_hash
-from harness.emulator.seeding import dynamodb_item, table_items
+from harness.emulator.seeding import SeedError, check_items, dynamodb_item, table_items
 from harness.emulator.senders import SenderKey, create_sender_key
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
 from harness.emulator.snapshot import Snapshot
 from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.template_resources import create_pool_resources
+from harness.emulator.tokens import install_pool_key
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
@@ -310,6 +313,7 @@ class Emulator:
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         self.backend = backend
         self.pool = backend.user_pools[self.user_pool_id]
+        install_pool_key(self.pool)
         #: The template's pool and client, as calls run against them.
         self.target = Target(
             backend=backend,
@@ -394,6 +398,7 @@ class Emulator:
         pool = self.backend.user_pools.get(user_pool_id)
         if pool is None:
             raise KeyError(f"no user pool {user_pool_id}")
+        install_pool_key(pool)
         config = pool.extended_config
         spec = dataclasses.replace(
             self.pool_spec,
@@ -486,9 +491,15 @@ class Emulator:
         """Put records into a template table (by logical id), through the table's seeder when
         the template names one (:mod:`harness.emulator.seeding`)."""
         table, stored = table_items(self.stack, table_logical_id, list(items), self.clock())
+        check_items(table, stored)
         client = self.trigger_client("dynamodb")
-        for item in stored:
-            client.put_item(TableName=table.table_name, Item=dynamodb_item(item))
+        for number, item in enumerate(stored, 1):
+            try:
+                client.put_item(TableName=table.table_name, Item=dynamodb_item(item))
+            except ClientError as error:
+                raise SeedError(
+                    f"{table_logical_id} record {number}: {error.response['Error']['Message']}"
+                ) from None
 
     def add_user(
         self,

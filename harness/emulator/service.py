@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.cognito import errors
+from harness.cognito.validation import validate_request
 from harness.emulator.context import CallContext, Target
 from harness.emulator.operations import (
     devices,
@@ -98,6 +99,7 @@ def open_call(target: Target, operation: str, params: Mapping[str, Any]) -> Call
         raise errors.UnsupportedOperationException(
             f"{operation} is not emulated; supported: {', '.join(sorted(OPERATIONS))}"
         )
+    validate_request(operation, params)
     if spec.names_pool:
         target.resolve_pool_id(params.get("UserPoolId"))
     if spec.names_client:

@@ -240,6 +240,9 @@ class Parser:
     def command(self, word: str, line: int, piped: Any = None) -> Any:
         """Read the command ``word`` (already read) and its arguments; return its output."""
         name = word.rsplit("\\", 1)[-1]
+        if not name:
+            found = self.lex.peek() or "end of file"
+            raise self.lex.fail(f"expected a cmdlet name, found {found!r}")
         cmdlet = canonical(name)
         if cmdlet is None and name.casefold() == "new-object":
             return self._new_object(line)
