@@ -8,8 +8,8 @@ import click
 MARKS = (
     "Marks: [D] documented by AWS · [O] observed against real Cognito by users (issue threads) · "
     "[A] an assumption where nothing authoritative exists: a setting you can change with "
-    '--set NAME=VALUE. "contract §N": section N of docs/cognito-trigger-contract.md, which '
-    "lists the AWS pages and reports behind each rule."
+    "--set NAME=VALUE. The behaviour spec, with the AWS pages and reports behind each rule: "
+    "docs/cognito-trigger-contract.md."
 )
 
 
