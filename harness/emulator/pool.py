@@ -42,7 +42,7 @@ from harness.emulator.sessions import SessionStore
 from harness.emulator.snapshot import Snapshot
 from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.template_resources import create_pool_resources
-from harness.emulator.tokens import install_pool_key
+from harness.emulator.tokens import install_pool_key, pool_keys_dir
 from harness.emulator.users import user_attributes
 from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
 from harness.invokers.local_aws import set_up_sandbox, trigger_client
@@ -276,7 +276,7 @@ class Emulator:
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         self.backend = backend
         self.pool = backend.user_pools[self.user_pool_id]
-        install_pool_key(self.pool)
+        install_pool_key(self.pool, keep_in=pool_keys_dir() if self.stable_ids else None)
         #: The template's pool and client, as calls run against them.
         self.target = Target(
             backend=backend,

@@ -9,8 +9,11 @@ token's scopes ([D] user-pool-lambda-pre-token-generation).
 
 from __future__ import annotations
 
+import json
+import os
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from joserfc import jwk
@@ -62,14 +65,50 @@ KEY_ID = "dummy"
 _OWN_KEY = "_harness_own_key"
 
 
-def install_pool_key(pool: CognitoIdpUserPool) -> None:
-    """Sign the pool's tokens with an RSA key generated for it (once per pool)."""
+def pool_keys_dir() -> Path:
+    """Where pools with stable ids keep their signing keys: ``$XDG_CACHE_HOME`` (default
+    ``~/.cache``) ``/cognito-trigger-harness/pool-keys``."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "cognito-trigger-harness" / "pool-keys"
+
+
+def install_pool_key(pool: CognitoIdpUserPool, *, keep_in: Path | None = None) -> None:
+    """Sign the pool's tokens with an RSA key generated for it (once per pool).
+
+    With ``keep_in`` (a pool whose id is the same at every start: ``harness serve``), the key
+    is kept there under the pool's id, so that tokens an app holds still verify after a
+    restart, as a deployed pool's keys outlive any one session.
+    """
     if getattr(pool, _OWN_KEY, False):
         return
-    pool.json_web_key = jwk.RSAKey.generate_key(
-        2048, {"kid": KEY_ID, "alg": "RS256", "use": "sig"}, private=True
-    )
+    path = keep_in / f"{pool.id}.jwk.json" if keep_in is not None else None
+    key = _kept_key(path) if path is not None else None
+    if key is None:
+        key = jwk.RSAKey.generate_key(
+            2048, {"kid": KEY_ID, "alg": "RS256", "use": "sig"}, private=True
+        )
+        if path is not None:
+            _keep_key(path, key)
+    pool.json_web_key = key
     setattr(pool, _OWN_KEY, True)
+
+
+def _kept_key(path: Path) -> jwk.RSAKey | None:
+    try:
+        return jwk.RSAKey.import_key(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # none yet, or unreadable: the pool gets a new one
+
+
+def _keep_key(path: Path, key: jwk.RSAKey) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(key.as_dict(private=True), out)
+        os.replace(path.with_suffix(".tmp"), path)
+    except OSError:
+        pass  # a read-only home: tokens then last as long as the process, as without keeping
 
 
 def public_jwks(pool: CognitoIdpUserPool) -> dict[str, Any]:
