@@ -8,7 +8,7 @@
   (the generator behind ``harness events generate``).
 
 Configure per test with the marker ``@pytest.mark.cognito(template=..., settings={...},
-overrides={...}, invoker="inprocess", strict=True)``, or for a whole suite with the ini option
+overrides={...}, invoker="auto", strict=True)``, or for a whole suite with the ini option
 ``cognito_template``. With ``strict`` (the default) a trigger that failed with a programming
 error (KeyError, TypeError...) fails the test at teardown with its traceback, even when the
 test only looked at Cognito's answer; ``cognito_pool.expect_trigger_error(trigger)`` or
@@ -45,7 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(template=None, settings=None, overrides=None, invoker='inprocess', "
+        f"{MARKER}(template=None, settings=None, overrides=None, invoker='auto', "
         "strict=True): configure the emulated Cognito pool of this test",
     )
 
@@ -63,7 +63,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return options
 
 
-def _invoker(name: str, stack: Stack) -> Invoker | None:
+def _invoker(name: str, stack: Stack) -> Invoker:
     try:
         return chosen_invoker(name, stack)
     except HarnessInputError as error:
@@ -83,7 +83,7 @@ def cognito_pool(request: pytest.FixtureRequest) -> Iterator[CognitoPool]:
             "or the cognito_template ini option"
         )
     stack = load_stack(template)  # once, for the pool and for the invoker
-    invoker = _invoker(options.get("invoker", "inprocess"), stack)
+    invoker = _invoker(options.get("invoker", "auto"), stack)
     try:
         pool = CognitoPool(
             stack,
@@ -94,8 +94,7 @@ def cognito_pool(request: pytest.FixtureRequest) -> Iterator[CognitoPool]:
             client=options.get("client"),
         )
     except BaseException:
-        if invoker is not None:  # the pool would have closed it; there is no pool
-            invoker.close()
+        invoker.close()  # the pool would have closed it; there is no pool
         raise
     with pool:
         yield pool

@@ -92,7 +92,7 @@ def replay(
     if live:
         from harness.replay.live import run_live
 
-        if invoke_mode != "inprocess":
+        if invoke_mode != "auto":
             raise click.UsageError("--live replays against the deployed pool: drop --invoke")
         result = run_live(
             loaded,
@@ -109,8 +109,7 @@ def replay(
                 loaded, stack, overrides=overrides or {}, invoker=invoker, progress=show
             )
         finally:
-            if invoker is not None:
-                invoker.close()
+            invoker.close()
     _write(_render(result, fmt, verbose=verbose), output)
     if not result.ok:
         click.echo(f"{len(result.failures)} expectation(s) failed", err=True)

@@ -34,7 +34,7 @@ from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
-from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
+from harness.invokers import Invoker, aws_endpoint_url_of, make_invoker
 from harness.invokers.local_aws import trigger_client
 from harness.results import CallRecord
 from harness.settings import Settings
@@ -73,7 +73,8 @@ class Emulator:
     ) -> None:
         self.stack = stack if isinstance(stack, Stack) else load_stack(Path(stack))
         self.settings = settings or Settings()
-        self.invoker: Invoker = invoker or InProcessInvoker(region=self.stack.region)
+        # By default each function by its runtime (``--invoke auto``): in-process for Python.
+        self.invoker: Invoker = invoker or make_invoker("auto", self.stack)
         self.pool_spec = _named(self.stack.pools, pool, "pool", self.stack) or (
             self.stack.default_pool
         )

@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from harness.invokers.base import InvokerError
@@ -62,8 +62,9 @@ def stale_reason(template: Path, functions: Iterable[FunctionSpec]) -> str | Non
     for function in functions:
         if not (build / function.logical_id).is_dir():
             return f"{function.logical_id} is not built"
-        if _newest_file_mtime(function.code_uri) > built_at:
-            return f"{function.code_uri} has changed since the build"
+        for folder in (function.code_uri, *(content for _, content in function.layers)):
+            if _newest_file_mtime(folder) > built_at:
+                return f"{folder} has changed since the build"
     return None
 
 
@@ -102,11 +103,12 @@ def ensure_built(
     functions: Iterable[FunctionSpec],
     *,
     announce: Callable[[str], None],
+    path_first: Sequence[str] = (),
 ) -> Path:
     """Run ``sam build`` if the build of ``functions`` is missing or stale; return the build dir.
 
-    ``announce`` gets one line before a build starts. Raises :class:`InvokerError` (one line)
-    when the build fails.
+    ``announce`` gets one line before a build starts; ``path_first`` are folders put first on
+    the build's PATH (esbuild's). Raises :class:`InvokerError` (one line) when the build fails.
     """
     template = template.resolve()
     wanted = list(functions)
@@ -127,6 +129,7 @@ def ensure_built(
             str(build),
         ]
         env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+        env["PATH"] = os.pathsep.join([*path_first, env.get("PATH", os.defpath)])
         try:
             done = subprocess.run(
                 argv,

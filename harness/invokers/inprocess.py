@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.invokers.base import InvokeResult, lambda_environment
+from harness.invokers.base import InvokerError, InvokeResult, lambda_environment
 from harness.invokers.lambda_context import LambdaContext
 from harness.stack import FunctionSpec
 
@@ -221,6 +221,12 @@ class InProcessInvoker:
         return result
 
     def invoke(self, function: FunctionSpec, event: dict[str, Any], timeout: float) -> InvokeResult:
+        if not function.runtime.startswith("python"):
+            raise InvokerError(
+                f"{function.logical_id}: --invoke inprocess imports Python handlers, not "
+                f"{function.runtime} ones; use --invoke auto (the default) for Node.js, "
+                "--invoke sam or --invoke lambda for other runtimes"
+            )
         payload = json.dumps(event)
         worker = self._worker
         if worker is None:

@@ -18,6 +18,7 @@ from harness.stack.intrinsics import Evaluator, is_intrinsic
 from harness.stack.specs import (
     CLIENT_TYPE,
     FUNCTION_TYPES,
+    LAYER_TYPES,
     PLACEHOLDER_RE,
     POOL_TYPE,
     SAM_FUNCTION,
@@ -135,7 +136,22 @@ class _Builder:
             architectures=tuple(map(str, architectures)),
             function_name=self.symbols.physical_name(logical_id, "FunctionName"),
             arn=self.symbols.function_arn(logical_id, logical_id),
+            layers=self.local_layers(props.get("Layers")),
         )
+
+    def local_layers(self, raw: Any) -> tuple[tuple[str, Path], ...]:
+        """The ``!Ref``-erenced layers of this template whose content is a local folder."""
+        found: list[tuple[str, Path]] = []
+        for entry in raw if isinstance(raw, list) else []:
+            ref = entry.get("Ref") if isinstance(entry, dict) else None
+            resource = self.symbols.resources.get(ref) if isinstance(ref, str) else None
+            if resource is None or resource.get("Type") not in LAYER_TYPES:
+                continue
+            props = resource.get("Properties") or {}
+            content = self.r.resolve(props.get("ContentUri", props.get("Content")), f"{ref}")
+            if isinstance(content, str) and not content.startswith("s3://"):
+                found.append((str(ref), (self.template_dir / content).resolve()))
+        return tuple(found)
 
     def deployed_only(self, where: str, what: str) -> NoReturn:
         self.r.fail(

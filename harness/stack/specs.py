@@ -29,6 +29,7 @@ TABLE_TYPES: Final = frozenset({"AWS::DynamoDB::Table", "AWS::Serverless::Simple
 SAM_FUNCTION: Final = "AWS::Serverless::Function"
 LAMBDA_FUNCTION: Final = "AWS::Lambda::Function"
 FUNCTION_TYPES: Final = frozenset({SAM_FUNCTION, LAMBDA_FUNCTION})
+LAYER_TYPES: Final = frozenset({"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"})
 POOL_TYPE: Final = "AWS::Cognito::UserPool"
 CLIENT_TYPE: Final = "AWS::Cognito::UserPoolClient"
 
@@ -94,6 +95,9 @@ class FunctionSpec:
     architectures: tuple[str, ...]
     function_name: str
     arn: str = ""
+    #: The layers of this template the function uses, in order: (logical id, local content
+    #: folder). Layers given by ARN are not local and not listed.
+    layers: tuple[tuple[str, Path], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pytest
 from harness.invokers import INVOKER_NAMES, InProcessInvoker, InvokerError, make_invoker
 from harness.invokers.build import stale_reason
 from harness.invokers.env_vars import apply_env_vars
-from harness.invokers.rie import _result_of
+from harness.invokers.rie_environment import result_of as _result_of
 from harness.stack import load_stack
 from tests.support.invokers import FIXTURE_TEMPLATE
 
