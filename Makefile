@@ -13,7 +13,11 @@ $(BIN)/harness: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/harness
 
+# Node.js triggers: AWS's runtime interface client and esbuild, pinned, into a per-user cache
+# (harness/invokers/node_tools.py; without npm, only the Node.js triggers cannot run).
 setup: $(BIN)/harness
+	@if command -v npm >/dev/null 2>&1; then $(BIN)/python -m harness.invokers.node_tools; \
+	else echo "npm not found: Node.js triggers will not run (README: Runtimes)"; fi
 
 replay: setup
 	$(BIN)/harness replay events/replays/sample.ps1

@@ -76,6 +76,10 @@ class AutoInvoker:
             return self._node.invoke(function, event, timeout)
         raise not_local(function)
 
+    def recycle(self, logical_id: str) -> None:
+        """End a Node.js function's environment, if warm: its next invocation is a cold start."""
+        self._node.recycle(logical_id)
+
     def close(self) -> None:
         self._inprocess.close()
         self._node.close()

@@ -39,7 +39,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
-from harness.invokers.node_tools import NodeTools, ensure_node_tools
+from harness.invokers.node_tools import (
+    NodeTools,
+    ensure_esbuild,
+    ensure_runtime_client,
+    find_node,
+)
 from harness.stack import FunctionSpec
 
 _RUNTIME: Final = re.compile(r"^nodejs(?P<major>\d+)\.x$")
@@ -103,37 +108,43 @@ class NodeRuntime:
 
     def __init__(self) -> None:
         self._tools: NodeTools | None = None
+        self._esbuild: Path | None = None
+        self._clients: dict[int, Path] = {}
 
     def runs(self, runtime: str) -> bool:
         return runtime_major(runtime) is not None
 
     def prepare(self, functions: Sequence[FunctionSpec], announce: Callable[[str], None]) -> None:
-        """node found, the runtime client installed (once); one warning per other major."""
-        tools = self._tools = ensure_node_tools(announce)
+        """node found; the runtime clients and esbuild installed (once); a warning per other
+        major version than the machine's."""
+        tools = self._tools = find_node()
         for runtime in sorted({f.runtime for f in functions}):
-            if runtime_major(runtime) != tools.node_major:
+            major = runtime_major(runtime)
+            assert major is not None
+            self._clients[major] = ensure_runtime_client(tools, major, announce)
+            if major != tools.node_major:
                 names = ", ".join(sorted(f.logical_id for f in functions if f.runtime == runtime))
                 announce(
                     f"warning: {names}: Runtime {runtime} runs on this machine's Node.js "
-                    f"{tools.node_major} ({tools.node}); install Node.js {runtime_major(runtime)} "
-                    "first on PATH to run the version Lambda runs"
+                    f"{tools.node_major} ({tools.node}); put Node.js {major} first on PATH to "
+                    "run the version Lambda runs"
                 )
-
-    def tools(self) -> NodeTools:
-        if self._tools is None:
-            self.prepare([], _announce)
-        assert self._tools is not None
-        return self._tools
+        if functions:
+            self._esbuild = ensure_esbuild(tools, announce)
 
     def build_path(self) -> list[str]:
-        return [str(self._tools.bin_dir)] if self._tools is not None else []
+        return [str(self._esbuild)] if self._esbuild is not None else []
 
     def command(self, function: FunctionSpec) -> list[str]:
-        tools = self.tools()
-        argv = [tools.node]
+        major = runtime_major(function.runtime)
+        assert major is not None
+        if self._tools is None or major not in self._clients:
+            self.prepare([function], _announce)
+        assert self._tools is not None
+        argv = [self._tools.node]
         if function.layers:
-            argv += ["--import", self._layer_hook(tools).as_uri()]
-        return [*argv, str(tools.runtime_client), function.handler]
+            argv += ["--import", self._layer_hook(self._tools).as_uri()]
+        return [*argv, str(self._clients[major]), function.handler]
 
     def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
         major = runtime_major(function.runtime)

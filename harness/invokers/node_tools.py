@@ -2,16 +2,20 @@
 
 Node and npm come from the machine. AWS's Node.js runtime interface client (the npm package
 ``aws-lambda-ric``) and esbuild (which ``sam build`` runs for ``Metadata: BuildMethod:
-esbuild`` functions) are installed by ``npm install`` at the pinned versions below into
-``$XDG_CACHE_HOME/cognito-trigger-harness/node-tools-<versions>/`` (``~/.cache`` by default;
-``HARNESS_NODE_TOOLS`` names another folder), the first time a Node function runs (one line
-on stderr says so) or by ``make setup`` (``python -m harness.invokers.node_tools``). Nothing is
-fetched at run time after that.
+esbuild`` functions) are installed by ``npm install`` at the pinned versions below, each in a
+folder of its own under ``$XDG_CACHE_HOME/cognito-trigger-harness/node/`` (``~/.cache`` by
+default; ``HARNESS_NODE_TOOLS`` names another folder), the first time a function needs it (one
+line on stderr says so), or all at once by ``make setup`` (``python -m
+harness.invokers.node_tools``). Nothing is fetched at run time after that.
 
-aws-lambda-ric ships no prebuilt addon: its install scripts build curl and aws-lambda-cpp from
-the sources in the package, then its native addon (node-gyp), so the install needs ``make``,
-``cmake`` and a C++ compiler (about a minute on two cores). The package asks for Node >= 22; on
-Node 20 npm only warns, and the client runs (checked by this project's tests).
+Two client versions, as Lambda's runtimes differ: the 3.x line serves ``nodejs18.x`` to
+``nodejs22.x`` (callback handlers work), 4.x serves ``nodejs24.x`` and later (it refuses
+callback handlers, as Lambda's Node.js 24 does: [D] Lambda developer guide, "Define Lambda
+function handler in Node.js"). Neither ships a prebuilt addon: the install scripts build curl
+and aws-lambda-cpp from the sources in the package, then the native addon (node-gyp), so the
+install needs ``make``, ``cmake``, a C++ compiler, and for 3.x ``autoreconf`` (autoconf,
+automake, libtool): a few minutes, once. 4.x asks for Node >= 22; on Node 20 npm only warns
+and the client runs.
 """
 
 from __future__ import annotations
@@ -30,30 +34,23 @@ from typing import Final
 
 from harness.invokers.base import InvokerError
 
-#: The pinned versions: a change here installs a new cache folder.
-RUNTIME_CLIENT: Final = ("aws-lambda-ric", "4.0.2")
-ESBUILD: Final = ("esbuild", "0.28.2")
-INSTALL_TIMEOUT_SECONDS: Final = 600
+#: Runtime client versions by the first Node.js major they serve, and their entry module.
+RUNTIME_CLIENTS: Final[dict[int, tuple[str, str]]] = {
+    18: ("3.3.0", "bin/index.mjs"),
+    24: ("4.0.2", "index.mjs"),
+}
+ESBUILD_VERSION: Final = "0.28.2"
+INSTALL_TIMEOUT_SECONDS: Final = 900
 _NODE_MAJOR: Final = re.compile(r"^v(\d+)\.")
 
 
 @dataclass(frozen=True)
 class NodeTools:
-    """Where the installed pieces are."""
+    """The machine's node, and where the pinned packages are installed."""
 
     node: str
     node_major: int
     folder: Path
-
-    @property
-    def runtime_client(self) -> Path:
-        """The runtime client's entry point: ``node <this> <handler>``."""
-        return self.folder / "node_modules" / RUNTIME_CLIENT[0] / "index.mjs"
-
-    @property
-    def bin_dir(self) -> Path:
-        """``node_modules/.bin``: esbuild, for ``sam build``'s PATH."""
-        return self.folder / "node_modules" / ".bin"
 
 
 def _announce(line: str) -> None:
@@ -61,13 +58,12 @@ def _announce(line: str) -> None:
 
 
 def cache_folder() -> Path:
-    """The folder the pinned versions are installed in."""
+    """The folder the pinned packages are installed under, one folder each."""
     chosen = os.environ.get("HARNESS_NODE_TOOLS")
     if chosen:
         return Path(chosen)
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    versions = "-".join(f"{name}@{version}" for name, version in (RUNTIME_CLIENT, ESBUILD))
-    return base / "cognito-trigger-harness" / f"node-tools-{versions}"
+    return base / "cognito-trigger-harness" / "node"
 
 
 def _which(program: str, why: str) -> str:
@@ -96,65 +92,96 @@ def node_major(node: str) -> int:
     return int(match[1])
 
 
-def _installed(folder: Path) -> bool:
-    wanted = (RUNTIME_CLIENT, ESBUILD)
-    for name, version in wanted:
-        try:
-            manifest = json.loads(
-                (folder / "node_modules" / name / "package.json").read_text(encoding="utf-8")
-            )
-        except (OSError, ValueError):
-            return False
-        if manifest.get("version") != version:
-            return False
-    return (folder / "node_modules" / RUNTIME_CLIENT[0] / "rapid-client.node").is_file()
-
-
-def ensure_node_tools(announce: Callable[[str], None] = _announce) -> NodeTools:
-    """node on PATH, and the runtime client and esbuild installed (npm, once; one line).
-
-    Raises :class:`InvokerError` (one line) when node or npm is missing or npm fails.
-    """
+def find_node() -> NodeTools:
+    """node on PATH (a one-line error without it) and the cache folder."""
     node = _which("node", "a Node.js function")
-    major = node_major(node)
-    folder = cache_folder()
-    if _installed(folder):
-        return NodeTools(node, major, folder)
-    npm = _which("npm", "installing AWS's Node.js runtime interface client")
-    specs = [f"{name}@{version}" for name, version in (RUNTIME_CLIENT, ESBUILD)]
-    announce(f"npm: installing {' and '.join(specs)} into {folder} (once) ...")
+    return NodeTools(node, node_major(node), cache_folder())
+
+
+def client_version(runtime_major: int) -> tuple[str, str]:
+    """The pinned runtime client (version, entry module) for a ``nodejs<major>.x`` function."""
+    served = [first for first in sorted(RUNTIME_CLIENTS) if first <= runtime_major]
+    return RUNTIME_CLIENTS[served[-1] if served else min(RUNTIME_CLIENTS)]
+
+
+def _installed(folder: Path, name: str, version: str, marker: str) -> bool:
+    package = folder / "node_modules" / name
+    try:
+        manifest = json.loads((package / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("version") == version and (package / marker).is_file()
+
+
+def _addon(version: str) -> str:
+    # Where each client line leaves its built native addon.
+    return "dist/rapid-client.node" if version.startswith("3.") else "rapid-client.node"
+
+
+def ensure_package(
+    tools: NodeTools, name: str, version: str, marker: str, announce: Callable[[str], None]
+) -> Path:
+    """``name@version`` installed in its own cache folder (npm, once); the package's folder.
+
+    ``marker`` is a file the finished install has. Raises :class:`InvokerError` (one line).
+    """
+    folder = tools.folder / f"{name}@{version}"
+    if _installed(folder, name, version, marker):
+        return folder / "node_modules" / name
+    npm = _which("npm", f"installing {name}")
     folder.mkdir(parents=True, exist_ok=True)
     with _install_lock(folder):
-        if not _installed(folder):  # another process may have installed meanwhile
-            (folder / "package.json").write_text(
-                json.dumps({"name": "harness-node-tools", "private": True}) + "\n",
-                encoding="utf-8",
-            )
-            argv = [npm, "install", "--no-audit", "--no-fund"]
-            argv += ["--save-exact", "--loglevel", "error", *specs]
-            try:
-                done = subprocess.run(
-                    argv,
-                    cwd=folder,
-                    stdin=subprocess.DEVNULL,
-                    capture_output=True,
-                    text=True,
-                    timeout=INSTALL_TIMEOUT_SECONDS,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                raise InvokerError(
-                    f"npm install {' '.join(specs)} took over {INSTALL_TIMEOUT_SECONDS} s; "
-                    f"run it yourself in {folder}"
-                ) from None
-            if done.returncode != 0 or not _installed(folder):
-                lines = [x.strip() for x in (done.stderr + done.stdout).splitlines() if x.strip()]
-                detail = (lines or ["no output"])[-1]
-                raise InvokerError(
-                    f"npm install {' '.join(specs)} failed in {folder} ({detail}); it builds "
-                    "a native addon (needs make, cmake, g++): run it there to see its full output"
-                )
-    return NodeTools(node, major, folder)
+        if not _installed(folder, name, version, marker):  # or another process did meanwhile
+            announce(f"npm: installing {name}@{version} into {folder} (once) ...")
+            _npm_install(npm, folder, f"{name}@{version}")
+            if not _installed(folder, name, version, marker):
+                raise InvokerError(f"npm install {name}@{version} left no {marker} in {folder}")
+    return folder / "node_modules" / name
+
+
+def _npm_install(npm: str, folder: Path, spec: str) -> None:
+    (folder / "package.json").write_text(
+        json.dumps({"name": "harness-node-tools", "private": True}) + "\n", encoding="utf-8"
+    )
+    argv = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--loglevel", "error", spec]
+    try:
+        done = subprocess.run(
+            argv,
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InvokerError(
+            f"npm install {spec} took over {INSTALL_TIMEOUT_SECONDS} s; run it yourself in {folder}"
+        ) from None
+    if done.returncode != 0:
+        lines = [x.strip() for x in (done.stderr + done.stdout).splitlines() if x.strip()]
+        errors = [x for x in lines if "not found" in x or "rror" in x]
+        detail = (errors or lines or ["no output"])[-1]
+        raise InvokerError(
+            f"npm install {spec} failed in {folder} ({detail}); the runtime client builds a "
+            "native addon (needs make, cmake, g++, autoconf, automake, libtool): run it there "
+            "to see its full output"
+        )
+
+
+def ensure_runtime_client(
+    tools: NodeTools, runtime_major: int, announce: Callable[[str], None] = _announce
+) -> Path:
+    """The entry module of the runtime client for ``nodejs<runtime_major>.x``: installed."""
+    version, entry = client_version(runtime_major)
+    package = ensure_package(tools, "aws-lambda-ric", version, _addon(version), announce)
+    return package / entry
+
+
+def ensure_esbuild(tools: NodeTools, announce: Callable[[str], None] = _announce) -> Path:
+    """The folder holding the ``esbuild`` command (for ``sam build``'s PATH): installed."""
+    package = ensure_package(tools, "esbuild", ESBUILD_VERSION, "bin/esbuild", announce)
+    return package.parent / ".bin"
 
 
 @contextlib.contextmanager
@@ -169,10 +196,18 @@ def _install_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-if __name__ == "__main__":  # make setup
+def main() -> None:
+    """``make setup``: every pinned package, so that nothing is installed during a run."""
     try:
-        tools = ensure_node_tools()
+        tools = find_node()
+        for first in sorted(RUNTIME_CLIENTS):
+            ensure_runtime_client(tools, first)
+        ensure_esbuild(tools)
     except InvokerError as error:
         print(f"harness: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    print(f"Node.js {tools.node_major} tools ready in {tools.folder}")
+    print(f"Node.js tools ready in {tools.folder} (node {tools.node_major})")
+
+
+if __name__ == "__main__":
+    main()

@@ -20,11 +20,15 @@ from tests.support.invokers import FIXTURE_TEMPLATE
 
 
 def test_the_factory_knows_every_mode_and_refuses_others() -> None:
-    assert INVOKER_NAMES == ("inprocess", "rie", "sam", "lambda")
+    assert INVOKER_NAMES == ("auto", "inprocess", "rie", "sam", "lambda")
     invoker = make_invoker("inprocess", FIXTURE_TEMPLATE)
     assert isinstance(invoker, InProcessInvoker)
     invoker.close()
-    with pytest.raises(InvokerError, match="unknown invoker 'docker'; choose one of inprocess"):
+    # auto, for a template of Python functions only, is the in-process invoker itself.
+    invoker = make_invoker("auto", FIXTURE_TEMPLATE)
+    assert isinstance(invoker, InProcessInvoker)
+    invoker.close()
+    with pytest.raises(InvokerError, match="unknown invoker 'docker'; choose one of auto"):
         make_invoker("docker", FIXTURE_TEMPLATE)
 
 
