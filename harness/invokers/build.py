@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from harness.invokers.base import InvokerError
@@ -130,30 +130,48 @@ def ensure_built(
         ]
         env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
         env["PATH"] = os.pathsep.join([*path_first, env.get("PATH", os.defpath)])
-        try:
-            done = subprocess.run(
-                argv,
-                cwd=template.parent,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=BUILD_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise InvokerError(
-                f"sam build --template {template} took over {BUILD_TIMEOUT_SECONDS} s; "
-                "run it yourself to see where it hangs"
-            ) from None
-        if done.returncode != 0:
-            lines = [
-                line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()
-            ]
-            errors = [line for line in lines if "error" in line.lower()]
-            detail = (errors or lines or ["no output"])[-1]
-            raise InvokerError(
-                f"sam build --template {template} failed ({detail}); "
-                "run that command to see its full output"
-            )
+        run_tool(
+            argv,
+            cwd=template.parent,
+            env=env,
+            timeout=BUILD_TIMEOUT_SECONDS,
+            what=f"sam build --template {template}",
+            fix="run that command to see its full output",
+        )
     return build
+
+
+def run_tool(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    timeout: float,
+    what: str,
+    fix: str,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    """Run a set-up command (``sam build``, ``npm install``) to completion, output captured.
+
+    Raises :class:`InvokerError` (one line: ``what``, its last error line, ``fix``) when it
+    fails or takes over ``timeout`` seconds.
+    """
+    try:
+        done = subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InvokerError(
+            f"{what} took over {timeout:g} s; run it yourself to see where it hangs"
+        ) from None
+    if done.returncode != 0:
+        lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        errors = [line for line in lines if "error" in line.lower() or "not found" in line]
+        detail = (errors or lines or ["no output"])[-1]
+        raise InvokerError(f"{what} failed ({detail}); {fix}")

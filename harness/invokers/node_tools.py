@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Final
 
 from harness.invokers.base import InvokerError
+from harness.invokers.build import run_tool
 
 #: Runtime client versions by the first Node.js major they serve, and their entry module.
 RUNTIME_CLIENTS: Final[dict[int, tuple[str, str]]] = {
@@ -144,29 +145,14 @@ def _npm_install(npm: str, folder: Path, spec: str) -> None:
         json.dumps({"name": "harness-node-tools", "private": True}) + "\n", encoding="utf-8"
     )
     argv = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--loglevel", "error", spec]
-    try:
-        done = subprocess.run(
-            argv,
-            cwd=folder,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=INSTALL_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise InvokerError(
-            f"npm install {spec} took over {INSTALL_TIMEOUT_SECONDS} s; run it yourself in {folder}"
-        ) from None
-    if done.returncode != 0:
-        lines = [x.strip() for x in (done.stderr + done.stdout).splitlines() if x.strip()]
-        errors = [x for x in lines if "not found" in x or "rror" in x]
-        detail = (errors or lines or ["no output"])[-1]
-        raise InvokerError(
-            f"npm install {spec} failed in {folder} ({detail}); the runtime client builds a "
-            "native addon (needs make, cmake, g++, autoconf, automake, libtool): run it there "
-            "to see its full output"
-        )
+    run_tool(
+        argv,
+        cwd=folder,
+        timeout=INSTALL_TIMEOUT_SECONDS,
+        what=f"npm install {spec} (in {folder})",
+        fix="the runtime client builds a native addon, which needs make, cmake, g++, autoconf, "
+        "automake and libtool: run that command there to see its full output",
+    )
 
 
 def ensure_runtime_client(

@@ -92,14 +92,17 @@ def test_a_node_function_gets_lambdas_environment(cjs_pool: CognitoPool) -> None
     assert run.duration_ms > 0
 
 
+def _alice_signs_in(pool: CognitoPool, *metadata: dict[str, str]) -> list[Any]:
+    """alice, added to the pool, signs in once with each ClientMetadata, in order."""
+    pool.add_user("alice", "Passw0rd!node", attributes={"email": "alice@example.com"})
+    return [pool.sign_in("alice", "Passw0rd!node", client_metadata=m) for m in metadata]
+
+
 @pytest.mark.cognito(template=str(ESM))
 def test_es_module_pre_authentication_refuses_from_client_metadata(
     cognito_pool: CognitoPool,
 ) -> None:
-    cognito_pool.add_user("alice", "Passw0rd!node", attributes={"email": "alice@example.com"})
-
-    allowed = cognito_pool.sign_in("alice", "Passw0rd!node", client_metadata={"appVersion": "2.1"})
-    refused = cognito_pool.sign_in("alice", "Passw0rd!node", client_metadata={"appVersion": "1.9"})
+    allowed, refused = _alice_signs_in(cognito_pool, {"appVersion": "2.1"}, {"appVersion": "1.9"})
 
     assert allowed.outcome == {"status": "tokens"}  # the layer's app-policy package was imported
     assert refused.outcome == {
@@ -117,11 +120,9 @@ def test_es_module_pre_authentication_refuses_from_client_metadata(
 def test_a_crashing_or_slow_node_trigger_fails_as_cognito_fails_it(
     cognito_pool: CognitoPool,
 ) -> None:
-    cognito_pool.add_user("alice", "Passw0rd!node", attributes={"email": "alice@example.com"})
-
-    crashed = cognito_pool.sign_in("alice", "Passw0rd!node", client_metadata={"crash": "yes"})
-    slow = cognito_pool.sign_in("alice", "Passw0rd!node", client_metadata={"sleepMs": "6000"})
-    after = cognito_pool.sign_in("alice", "Passw0rd!node", client_metadata={"appVersion": "3.0"})
+    crashed, slow, after = _alice_signs_in(
+        cognito_pool, {"crash": "yes"}, {"sleepMs": "6000"}, {"appVersion": "3.0"}
+    )
 
     assert crashed.outcome["code"] == "UnexpectedLambdaException"
     assert "Runtime.ExitError" in crashed.outcome["message"]
