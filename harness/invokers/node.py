@@ -24,6 +24,15 @@ Layers
     have the package (Lambda resolves ES module imports from layers since Node.js 18, [D]
     knowledge-center "lambda-import-module-error-nodejs").
 
+The runtime client
+    The one Lambda's runtime of that major version behaves like (pinned, installed once by
+    :mod:`harness.invokers.node_tools`): aws-lambda-ric 3.x for ``nodejs18.x`` to
+    ``nodejs22.x``, where callback handlers work; 4.x for ``nodejs24.x`` on, which refuses
+    them (``Runtime.CallbackHandlerDeprecated``) as Lambda's Node.js 24 does. Its error
+    objects are Lambda's (``errorType``, ``errorMessage``, ``trace``): a thrown ``Error``
+    becomes Cognito's ``UserLambdaValidationException`` with its message, a crash
+    ``Runtime.ExitError`` and ``UnexpectedLambdaException``.
+
 What differs from Lambda
     The machine's ``node`` runs every ``nodejs<N>.x`` function: a template runtime of another
     major version gets one warning line. The AWS SDK Lambda's runtimes bundle
