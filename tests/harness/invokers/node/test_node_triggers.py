@@ -10,6 +10,7 @@ esbuild. Slow: each builds its stack once and starts Node.js runtimes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -208,3 +209,18 @@ def test_harness_serve_runs_a_node_trigger_for_an_sdk_client() -> None:
             server.stop()
     assert "App version 0.9 is no longer supported" in str(refused.value)
     assert emulator.invoker.name == "auto"
+
+
+def test_a_runtime_of_another_major_version_than_the_machines_gets_one_warning() -> None:
+    from harness.invokers.node import NodeRuntime
+    from harness.invokers.node_tools import find_node
+    from harness.stack import load_stack
+
+    function = load_stack(ESM).functions["PreAuthenticationFunction"]
+    other = f"nodejs{find_node().node_major + 2}.x"
+    lines: list[str] = []
+    NodeRuntime().prepare([dataclasses.replace(function, runtime=other)], lines.append)
+
+    warnings = [line for line in lines if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert f"Runtime {other} runs on this machine's Node.js" in warnings[0]
