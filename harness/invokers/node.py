@@ -118,7 +118,7 @@ class NodeRuntime:
     def __init__(self) -> None:
         self._tools: NodeTools | None = None
         self._esbuild: Path | None = None
-        self._clients: dict[int, Path] = {}
+        self._clients: dict[int, list[str]] = {}
 
     def runs(self, runtime: str) -> bool:
         return runtime_major(runtime) is not None
@@ -153,7 +153,7 @@ class NodeRuntime:
         argv = [self._tools.node]
         if function.layers:
             argv += ["--import", self._layer_hook(self._tools).as_uri()]
-        return [*argv, str(self._clients[major]), function.handler]
+        return [*argv, *self._clients[major], function.handler]
 
     def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
         major = runtime_major(function.runtime)

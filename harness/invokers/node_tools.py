@@ -35,9 +35,11 @@ from typing import Final
 from harness.invokers.base import InvokerError
 from harness.invokers.build import run_tool
 
-#: Runtime client versions by the first Node.js major they serve, and their entry module.
+#: Runtime client versions by the first Node.js major they serve, and their entry module:
+#: 3.x's ``dist/index.mjs`` exports ``run(appRoot, handler)``, which Lambda's bootstrap calls
+#: (its ``bin/index.mjs`` CLI would print a line of its own first); 4.x's is the bootstrap.
 RUNTIME_CLIENTS: Final[dict[int, tuple[str, str]]] = {
-    18: ("3.3.0", "bin/index.mjs"),
+    18: ("3.3.0", "dist/index.mjs"),
     24: ("4.0.2", "index.mjs"),
 }
 ESBUILD_VERSION: Final = "0.28.2"
@@ -157,11 +159,16 @@ def _npm_install(npm: str, folder: Path, spec: str) -> None:
 
 def ensure_runtime_client(
     tools: NodeTools, runtime_major: int, announce: Callable[[str], None] = _announce
-) -> Path:
-    """The entry module of the runtime client for ``nodejs<runtime_major>.x``: installed."""
+) -> list[str]:
+    """node's arguments that start the runtime client for ``nodejs<runtime_major>.x`` (the
+    handler follows them), the client installed."""
     version, entry = client_version(runtime_major)
     package = ensure_package(tools, "aws-lambda-ric", version, _addon(version), announce)
-    return package / entry
+    module = package / entry
+    if entry == "index.mjs":
+        return [str(module)]
+    bootstrap = f"import {{ run }} from {json.dumps(module.as_uri())};"
+    return ["--input-type=module", "-e", f"{bootstrap} await run(process.cwd(), process.argv[1]);"]
 
 
 def ensure_esbuild(tools: NodeTools, announce: Callable[[str], None] = _announce) -> Path:

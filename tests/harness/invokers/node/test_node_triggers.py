@@ -88,6 +88,7 @@ def test_a_node_function_gets_lambdas_environment(cjs_pool: CognitoPool) -> None
     run = call.invocations[-1]
     # The cold start ran the module's top level with the function's name and Globals.
     assert "cold start harness-PreSignUpFunction formal" in run.logs
+    assert "Executing" not in run.logs  # the client's CLI banner, which Lambda never prints
     assert run.init_duration_ms is not None
     assert run.init_duration_ms > 0
     assert run.duration_ms > 0
