@@ -120,7 +120,8 @@ class RieInvoker:
         self._runtimes: tuple[RuntimeClient, ...] = tuple(
             runtimes if runtimes is not None else (PythonRuntime(), NodeRuntime())
         )
-        self._rie = rie_binary()
+        python = any(isinstance(client, PythonRuntime) for client in self._runtimes)
+        self._rie = rie_binary("--invoke rie" if python else "running Node.js functions")
         runnable: list[FunctionSpec] = []
         for client in self._runtimes:
             own = [f for f in self.stack.functions.values() if client.runs(f.runtime)]
