@@ -41,10 +41,21 @@ def settings_table() -> str:
     return settings_markdown()
 
 
+def reference_table() -> str:
+    from harness.emulator.operations.initiate_auth import ADMIN_FLOWS
+    from harness.replay.readers.powershell.reference import FLOW_NOTES, reference_markdown
+
+    missing = [flow for flow in ADMIN_FLOWS if flow not in FLOW_NOTES]
+    if missing:
+        raise ValueError(f"the reference table describes no {', '.join(missing)}")
+    return reference_markdown()
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
     "sample-table": sample_table,
     "routing": routing_table,
     "settings": settings_table,
+    "seed-reference": reference_table,
 }
 
 

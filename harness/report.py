@@ -58,6 +58,7 @@ def to_json(report: ReplayResult, *, verbose: bool = False) -> dict[str, Any]:
             "operation": result.call.operation,
             "source": result.call.source,
             "invocations": [i.to_json(verbose) for i in result.record.invocations],
+            "deliveries": list(result.record.deliveries),
             "outcome": outcome_json(result),
             "durationMs": round(result.record.duration_ms, 3),
             "expectations": {
@@ -234,6 +235,8 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
             lines.extend(
                 _wrap(f"{result.record.error.code}: {result.record.error.message}", indent, width)
             )
+        for sent in result.record.deliveries:
+            lines.extend(_wrap(f"delivered: {sent}", indent, width))
         for failure in result.failures:
             lines.extend(_wrap(f"EXPECTATION FAILED: {failure}", indent, width))
     lines.append("")

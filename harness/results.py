@@ -88,6 +88,8 @@ class CallRecord:
     duration_ms: float = 0.0
     #: Set when the harness itself failed during the call (record.error is then internal).
     traceback: str | None = None
+    #: Codes the call sent and where (``SMS code to +*******1234``); the code is never shown.
+    deliveries: list[str] = field(default_factory=list)
 
     @property
     def outcome(self) -> dict[str, Any]:

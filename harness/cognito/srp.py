@@ -48,6 +48,13 @@ def _hex_hash(hex_text: str) -> str:
 K = int(_hex_hash("00" + N_HEX + "0" + format(G, "x")), 16)
 
 
+def _private() -> int:
+    """A private exponent (the client's ``a``, the pool's ``b``): 256 random bits, the strength
+    of the SHA-256 the proof ends in. Neither side can tell it from a longer one (the SDKs draw
+    1024 bits); a full-size exponent made every sign-in ~5x slower (bench/bench_srp.py)."""
+    return secrets.randbelow(2**256 - 1) + 1
+
+
 def _u(big_a: int, big_b: int) -> int:
     return int(_hex_hash(pad_hex(big_a) + pad_hex(big_b)), 16)
 
@@ -79,19 +86,34 @@ def signature(key: bytes, pool_name: str, user_id: str, secret_block: str, stamp
 
 
 class Server:
-    """The pool's side of one USER_SRP_AUTH exchange."""
+    """The pool's side of one USER_SRP_AUTH exchange.
 
-    def __init__(self, *, pool_name: str, username: str, password: str, srp_a: str) -> None:
+    For a remembered device (DEVICE_SRP_AUTH) ``pool_name`` is the device group key, ``username``
+    the device key, and the verifier and salt are the ones ConfirmDevice stored (the SDKs'
+    ``generateHashDevice``): the same proof, over ``<group key><device key>:<device password>``.
+    """
+
+    def __init__(
+        self,
+        *,
+        pool_name: str,
+        username: str,
+        password: str,
+        srp_a: str,
+        verifier: int | None = None,
+        salt: str | None = None,
+    ) -> None:
         self.pool_name = pool_name
         self.username = username
         try:
             self.big_a = int(srp_a, 16)
         except ValueError:
             self.big_a = 0
-        self.salt = secrets.token_hex(16)
+        self.salt = salt or secrets.token_hex(16)
         self.secret_block = base64.standard_b64encode(secrets.token_bytes(64)).decode()
-        verifier = pow(G, _x(pool_name, username, password, self.salt), N)
-        self._b = secrets.randbelow(N - 1) + 1
+        if verifier is None:
+            verifier = pow(G, _x(pool_name, username, password, self.salt), N)
+        self._b = _private()
         self._big_b = (K * verifier + pow(G, self._b, N)) % N
         self._verifier = verifier
         self.srp_b = format(self._big_b, "x")
@@ -123,7 +145,7 @@ class Client:
         self.pool_name = user_pool_id.split("_", 1)[1]
         self.username = username
         self.password = password
-        self._a = secrets.randbelow(N - 1) + 1
+        self._a = _private()
         self.srp_a = format(pow(G, self._a, N), "x")
 
     def respond(self, parameters: dict[str, str], now: datetime | None = None) -> dict[str, str]:
@@ -139,5 +161,48 @@ class Client:
             "PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"],
             "PASSWORD_CLAIM_SIGNATURE": signature(
                 _hkdf(shared, u), self.pool_name, user_id, parameters["SECRET_BLOCK"], stamp
+            ),
+        }
+
+
+def device_secret(group_key: str, device_key: str) -> tuple[str, dict[str, str]]:
+    """What an SDK makes to remember a device (``generateHashDevice``): a random device password,
+    and the DeviceSecretVerifierConfig ConfirmDevice stores (its verifier and salt, base64)."""
+    password = base64.standard_b64encode(secrets.token_bytes(40)).decode()
+    salt = pad_hex(secrets.token_hex(16))
+    verifier = pow(G, _x(group_key, device_key, password, salt), N)
+    config = {
+        "PasswordVerifier": base64.standard_b64encode(bytes.fromhex(pad_hex(verifier))).decode(),
+        "Salt": base64.standard_b64encode(bytes.fromhex(salt)).decode(),
+    }
+    return password, config
+
+
+class DeviceClient:
+    """What an SDK does for a remembered device: SRP_A for DEVICE_SRP_AUTH, then the
+    DEVICE_PASSWORD_VERIFIER responses (the proof over ``<group key><device key>:<password>``)."""
+
+    def __init__(self, group_key: str, device_key: str, password: str) -> None:
+        self.group_key = group_key
+        self.device_key = device_key
+        self.password = password
+        self._a = _private()
+        self.srp_a = format(pow(G, self._a, N), "x")
+
+    def respond(self, parameters: dict[str, str], now: datetime | None = None) -> dict[str, str]:
+        big_b = int(parameters["SRP_B"], 16)
+        u = _u(int(self.srp_a, 16), big_b)
+        x = _x(self.group_key, self.device_key, self.password, parameters["SALT"])
+        shared = pow(big_b - K * pow(G, x, N), self._a + u * x, N)
+        stamp = timestamp(now)
+        key = _hkdf(shared, u)
+        block = parameters["SECRET_BLOCK"]
+        return {
+            "USERNAME": parameters["USERNAME"],
+            "DEVICE_KEY": self.device_key,
+            "TIMESTAMP": stamp,
+            "PASSWORD_CLAIM_SECRET_BLOCK": block,
+            "PASSWORD_CLAIM_SIGNATURE": signature(
+                key, self.group_key, self.device_key, block, stamp
             ),
         }

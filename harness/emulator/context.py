@@ -157,6 +157,9 @@ class CallContext(Target):
     #: The call's ClientMetadata (validated: a string-to-string map), or None.
     metadata: dict[str, str] | None
     _invocations: list[Invocation] = field(default_factory=list, init=False, repr=False)
+    #: Where the call "sent" codes (``SMS code to +*******1234``): no message leaves the
+    #: harness, so the report says where Cognito would have sent one.
+    deliveries: list[str] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def on(cls, target: Target, operation: str, metadata: dict[str, str] | None) -> CallContext:

@@ -102,7 +102,12 @@ class Emulator:
         self.client_id = ""
 
     #: Pool and client settings a replay's ``setup.pool`` may change, and where they live.
-    OVERRIDABLE = ("PreventUserExistenceErrors", "ExplicitAuthFlows", "MfaConfiguration")
+    OVERRIDABLE = (
+        "PreventUserExistenceErrors",
+        "ExplicitAuthFlows",
+        "MfaConfiguration",
+        "DeviceConfiguration",
+    )
 
     def _override(self, overrides: Mapping[str, Any]) -> None:
         unknown = sorted(set(overrides) - set(self.OVERRIDABLE))
@@ -147,6 +152,13 @@ class Emulator:
                 mfa_configuration=value,
                 enabled_mfas=pool.enabled_mfas or ("SMS_MFA", "SOFTWARE_TOKEN_MFA"),
                 properties={**pool.properties, "MfaConfiguration": value, "SmsConfiguration": sms},
+            )
+        if "DeviceConfiguration" in overrides:  # remembered devices (flows/devices.py)
+            value = overrides["DeviceConfiguration"]
+            if not isinstance(value, dict):
+                raise SetupError("setup.pool.DeviceConfiguration must be an object")
+            pool = dataclasses.replace(
+                pool, properties={**pool.properties, "DeviceConfiguration": value}
             )
         self.client_spec, self.pool_spec = client, pool
 

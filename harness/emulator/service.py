@@ -17,6 +17,7 @@ from typing import Any
 from harness.cognito import errors
 from harness.emulator.context import CallContext, Target
 from harness.emulator.operations import (
+    devices,
     forgot_password,
     initiate_auth,
     respond_to_auth_challenge,
@@ -63,6 +64,7 @@ OPERATIONS: Mapping[str, Operation] = {
     "AdminUpdateUserAttributes": Operation(
         user_attributes.admin_update_user_attributes, names_pool=True
     ),
+    "ConfirmDevice": Operation(devices.confirm_device),
 }
 
 
@@ -128,6 +130,7 @@ def execute(
         source=source,
         request=request,
         invocations=context.invocations if context is not None else [],
+        deliveries=list(context.deliveries) if context is not None else [],
         response=response,
         error=error,
         duration_ms=(time.perf_counter() - started) * 1000,

@@ -441,7 +441,12 @@ def run_live(
     raises.
     """
     _check_setup(replay, allow_writes)
-    session = session or aws_session(region=region, profile=profile, user_pool_id=user_pool_id)
+    # The script's own -Region / -ProfileName, unless the command line names others.
+    session = session or aws_session(
+        region=region or replay.region,
+        profile=profile or replay.profile,
+        user_pool_id=user_pool_id,
+    )
     target = find_target(
         session, stack_name=stack_name, user_pool_id=user_pool_id, client_id=client_id
     )

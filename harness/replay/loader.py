@@ -74,6 +74,8 @@ def load_replay(
     setups: list[SetupRef] = []
     skipped: list[str] = []
     sources: list[str] = []
+    region: str | None = None
+    profile: str | None = None
     for path in paths:
         display = str(path)
         try:
@@ -87,6 +89,8 @@ def load_replay(
         calls.extend(result.calls)
         setups.extend(result.setups)
         skipped.extend(result.skipped)
+        region = region or result.region
+        profile = profile or result.profile
     if setup_path is not None:
         setups.append(SetupRef(location=f"{setup_path}:0", path=setup_path))
     setup = Setup()
@@ -107,7 +111,14 @@ def load_replay(
         raise ReplayError(
             f"{paths[0]}:1", "no Cognito API call found; see harness/replay/readers for the formats"
         )
-    return Replay(calls=resolve_hidden(calls, setup), setup=setup, sources=sources, skipped=skipped)
+    return Replay(
+        calls=resolve_hidden(calls, setup),
+        setup=setup,
+        sources=sources,
+        skipped=skipped,
+        region=region,
+        profile=profile,
+    )
 
 
 def reader_for(path: Path, text: str) -> Reader:

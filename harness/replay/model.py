@@ -320,3 +320,7 @@ class Replay:
     setup: Setup
     sources: list[str]
     skipped: list[str] = field(default_factory=list)
+    #: The region and profile the script names (PowerShell ``-Region``/``-ProfileName``), for
+    #: ``--live`` when its command line names none.
+    region: str | None = None
+    profile: str | None = None

@@ -7,9 +7,9 @@ the deployed pool (:class:`harness.replay.live.LivePool`, :func:`harness.replay.
 finish the results (the live pool reads what the triggers logged), and only then compares
 each call's record with its :class:`~harness.replay.model.Expectation`.
 
-For USER_SRP_AUTH it can act as the SDK: when a replayed call gives ``PASSWORD`` instead of
-``SRP_A`` (a recorded SRP_A belongs to a session that is gone), the runner computes SRP_A, and
-the PASSWORD_VERIFIER responses of the next Respond call, as an AWS SDK would.
+For the SRP flows (USER_SRP_AUTH, CUSTOM_AUTH starting with password verification, remembered
+devices) it acts as the SDK (:class:`harness.replay.sdk.ActingSdk`): a recorded SRP_A or proof
+belongs to a session that is gone, so the runner computes them.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
-from harness.cognito import srp
 from harness.emulator import Emulator
 from harness.errors import HarnessInputError
 from harness.invokers import Invoker
 from harness.replay.expect import check
 from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError
+from harness.replay.sdk import ActingSdk
 from harness.results import CallRecord, CallResult, ReplayResult
 from harness.settings import Settings
 from harness.stack import Stack
@@ -33,7 +33,6 @@ __all__ = [
     "Backend",
     "EmulatorBackend",
     "Progress",
-    "act_as_sdk",
     "replay_calls",
     "run_replay",
     "seed",
@@ -149,10 +148,10 @@ def replay_calls(
     backend.seed(replay)
     sent: list[CallResult] = []
     previous: Mapping[str, Any] | None = None
-    sdk: srp.Client | None = None
+    sdk = ActingSdk(backend.user_pool_id)
     for number, call in enumerate(replay.calls, 1):
         params = substitute_previous(call.params, previous, call.source)
-        params, sdk = act_as_sdk(backend.user_pool_id, call.operation, params, sdk, previous)
+        params = sdk.prepare(call.operation, params, previous)
         record = backend.send(call, params)
         result = CallResult(call=call, record=record)
         sent.append(result)
@@ -197,36 +196,3 @@ def run_replay(
             user_pool_id=emu.user_pool_id,
             client_id=emu.client_id,
         )
-
-
-def act_as_sdk(
-    user_pool_id: str,
-    operation: str,
-    params: dict[str, Any],
-    sdk: srp.Client | None,
-    previous: Mapping[str, Any] | None,
-) -> tuple[dict[str, Any], srp.Client | None]:
-    """Play the SDK's part of USER_SRP_AUTH (see the module docstring): returns the call's
-    parameters and the SRP client state."""
-    auth = params.get("AuthParameters")
-    if (
-        operation in ("AdminInitiateAuth", "InitiateAuth")
-        and params.get("AuthFlow") == "USER_SRP_AUTH"
-        and isinstance(auth, dict)
-        and "PASSWORD" in auth
-    ):
-        auth = dict(auth)
-        client = srp.Client(user_pool_id, str(auth.get("USERNAME")), str(auth.pop("PASSWORD")))
-        auth["SRP_A"] = client.srp_a
-        return {**params, "AuthParameters": auth}, client
-    responses = params.get("ChallengeResponses")
-    if (
-        sdk is not None
-        and params.get("ChallengeName") == "PASSWORD_VERIFIER"
-        and isinstance(responses, dict)
-        and "PASSWORD_CLAIM_SIGNATURE" not in responses
-        and previous is not None
-    ):
-        computed = sdk.respond(dict(previous.get("ChallengeParameters") or {}))
-        return {**params, "ChallengeResponses": {**responses, **computed}}, None
-    return params, sdk

@@ -48,6 +48,35 @@ def input_shape(name: str, location: str) -> StructureShape:
     return shape
 
 
+def output_members(name: str) -> tuple[str, ...]:
+    """The top-level members of operation ``name``'s response."""
+    shape = service_model().operation_model(name).output_shape
+    return tuple(members(shape)) if shape is not None else ()
+
+
+def output_path(name: str, path: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """``path`` into a response of operation ``name``, each step spelled as the response spells
+    it (matched case-insensitively); or, when a step is not there, what is wrong with it."""
+    shape: Shape | None = service_model().operation_model(name).output_shape
+    out: list[str] = []
+    for part in path:
+        if shape is not None and shape.type_name == "structure":
+            known = members(shape)
+            member = next((m for m in known if m.casefold() == part.casefold()), None)
+            if member is None:
+                where = ".".join(out) or f"a {name} response"
+                return tuple(out), f"{where} has no property {part}"
+            out.append(member)
+            shape = known[member]
+        elif shape is not None and shape.type_name == "map":
+            out.append(part)
+            shape = shape.value  # type: ignore[attr-defined]
+        else:
+            kind = shape.type_name if shape is not None else "value"
+            return tuple(out), f"{'.'.join(out)} is a {kind}, which has no property {part}"
+    return tuple(out), None
+
+
 @functools.cache
 def cli_commands() -> dict[str, str]:
     """``admin-initiate-auth`` -> ``AdminInitiateAuth`` for every operation."""

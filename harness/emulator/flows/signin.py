@@ -14,6 +14,7 @@ from moto.cognitoidp.models import CognitoIdpUser
 from harness.cognito import errors
 from harness.cognito.routing import REFRESH
 from harness.emulator.context import CallContext
+from harness.emulator.flows import devices
 from harness.emulator.flows.delivery import send_message
 from harness.emulator.sessions import AuthSession
 from harness.emulator.tokens import issue_tokens
@@ -88,8 +89,10 @@ def after_password(
     *,
     check_new_password: bool = True,
     token_source: str = "TokenGeneration_Authentication",
+    device_key: Any = None,
 ) -> dict[str, Any]:
-    """The password is right: NEW_PASSWORD_REQUIRED, MFA, or tokens."""
+    """The password is right: NEW_PASSWORD_REQUIRED, a remembered device's DEVICE_SRP_AUTH
+    (in place of MFA), MFA, or tokens."""
     if check_new_password and user.status == "FORCE_CHANGE_PASSWORD":
         return challenge(
             ctx,
@@ -104,15 +107,22 @@ def after_password(
             },
             token_source="TokenGeneration_NewPasswordChallenge",
         )
+    device = devices.remembered(ctx, user, device_key) if devices.tracked(ctx) else None
+    if device is not None:
+        return devices.challenge(ctx, user, device, token_source)
     mfa = mfa_challenge(ctx, user)
     if mfa is not None:
         parameters = {"USER_ID_FOR_SRP": user.username}
         if mfa == "SMS_MFA":
             phone = ctx.user_attributes(user).get("phone_number", "")
             send_message(ctx, "CustomMessage_Authentication", user)
+            destination = "+*******" + phone[-4:]
+            ctx.deliveries.append(
+                f"SMS_MFA code sent by SMS to {destination} (the code is the mfa_code setting)"
+            )
             parameters.update(
                 CODE_DELIVERY_DELIVERY_MEDIUM="SMS",
-                CODE_DELIVERY_DESTINATION="+*******" + phone[-4:],
+                CODE_DELIVERY_DESTINATION=destination,
             )
         return challenge(ctx, user.username, mfa, parameters, token_source=token_source)
     return signed_in(ctx, user, token_source=token_source)
@@ -127,6 +137,7 @@ def challenge(
     token_source: str = "TokenGeneration_Authentication",
     user_not_found: bool = False,
     srp: Any = None,
+    given_device_key: str | None = None,
 ) -> dict[str, Any]:
     """A challenge answer, with a new Session for the answer to it."""
     session = ctx.open_session(
@@ -138,6 +149,7 @@ def challenge(
             token_source=token_source,
             user_not_found=user_not_found,
             srp=srp,
+            given_device_key=given_device_key,
         )
     )
     return {"ChallengeName": name, "Session": session, "ChallengeParameters": dict(parameters)}
@@ -154,12 +166,16 @@ def signed_in(
     """A successful sign-in: PostAuthentication and PreTokenGeneration, then the tokens.
 
     Post-auth runs first, as documented; the ``auth_trigger_order`` setting reverses it [A].
+    When the pool remembers devices, a sign-in that did not prove a remembered device
+    (``token_source`` TokenGeneration_AuthenticateDevice) is on a new one: ``newDeviceUsed`` and
+    ``NewDeviceMetadata`` (:mod:`.devices`).
     """
+    new_device = devices.tracked(ctx) and token_source != devices.DEVICE_SOURCE
 
     def post_auth() -> None:
         if post_authentication:
             ctx.run_trigger(
-                "PostAuthentication_Authentication", user, request={"newDeviceUsed": False}
+                "PostAuthentication_Authentication", user, request={"newDeviceUsed": new_device}
             )
 
     if ctx.settings.auth_trigger_order == "post-auth-first":
@@ -167,6 +183,8 @@ def signed_in(
     result = issue_tokens(ctx, user, trigger_source=token_source, run_trigger=pre_token_generation)
     if ctx.settings.auth_trigger_order == "pre-token-first":
         post_auth()
+    if new_device:
+        result["NewDeviceMetadata"] = devices.new_device(ctx, user)
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from harness.cognito import errors, srp
 from harness.emulator.context import CallContext
 from harness.emulator.flows import custom_auth, migration
-from harness.emulator.flows.requests import required, string_map
+from harness.emulator.flows.requests import check_context_data, required, string_map
 from harness.emulator.flows.signin import (
     BAD_CREDENTIALS,
     after_password,
@@ -71,6 +71,7 @@ def _initiate(ctx: CallContext, params: dict[str, Any], valid: tuple[str, ...]) 
             if flow not in ALLOWED_BY
             else "Initiate Auth method not supported."
         )
+    check_context_data(params)
     enabled = ctx.client_spec.explicit_auth_flows or DEFAULT_FLOWS
     if not set(ALLOWED_BY[flow]) & set(enabled):
         raise errors.InvalidParameterException(f"{flow} flow not enabled for this client")
@@ -80,10 +81,10 @@ def _initiate(ctx: CallContext, params: dict[str, Any], valid: tuple[str, ...]) 
     username = required(auth.get("USERNAME"), "USERNAME")
     ctx.check_secret_hash(username, auth.get("SECRET_HASH"))
     if flow in PASSWORD_FLOWS:
-        return _password(ctx, username, auth.get("PASSWORD"))
+        return _password(ctx, username, auth.get("PASSWORD"), auth.get("DEVICE_KEY"))
     if flow == "USER_SRP_AUTH":
         return _srp(ctx, username, auth)
-    return custom_auth.begin(ctx, username)
+    return custom_auth.begin(ctx, username, auth)
 
 
 def _unknown_user(ctx: CallContext, username: str) -> None:
@@ -95,7 +96,7 @@ def _unknown_user(ctx: CallContext, username: str) -> None:
     raise errors.UserNotFoundException("User does not exist.")
 
 
-def _password(ctx: CallContext, username: str, password: Any) -> dict[str, Any]:
+def _password(ctx: CallContext, username: str, password: Any, device_key: Any) -> dict[str, Any]:
     password = required(password, "PASSWORD")
     user = ctx.find_user(username)
     if user is None:
@@ -108,7 +109,7 @@ def _password(ctx: CallContext, username: str, password: Any) -> dict[str, Any]:
     pre_authentication(ctx, username, user)
     if user.password != password:
         raise errors.NotAuthorizedException(BAD_CREDENTIALS)
-    return after_password(ctx, user)
+    return after_password(ctx, user, device_key=device_key)
 
 
 def _srp(ctx: CallContext, username: str, auth: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,4 +139,7 @@ def _srp(ctx: CallContext, username: str, auth: Mapping[str, Any]) -> dict[str, 
         },
         user_not_found=user is None,
         srp=server,
+        given_device_key=auth.get("DEVICE_KEY")
+        if isinstance(auth.get("DEVICE_KEY"), str)
+        else None,
     )

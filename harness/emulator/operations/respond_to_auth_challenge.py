@@ -12,9 +12,9 @@ from moto.cognitoidp.models import CognitoIdpUser, UserStatus
 
 from harness.cognito import errors
 from harness.emulator.context import CallContext
-from harness.emulator.flows import custom_auth
+from harness.emulator.flows import custom_auth, devices
 from harness.emulator.flows.passwords import POLICY_CHALLENGE, validate_password
-from harness.emulator.flows.requests import string_map
+from harness.emulator.flows.requests import check_context_data, string_map
 from harness.emulator.flows.signin import BAD_CREDENTIALS, after_password, signed_in
 
 MFA_CODE_FIELDS = {
@@ -28,7 +28,8 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
     """Both operations: the Admin one also names the pool (checked by the service)."""
     name = params.get("ChallengeName")
     responses = string_map(params.get("ChallengeResponses"), "ChallengeResponses")
-    token = str(params.get("Session") or "")
+    check_context_data(params)
+    token = str(params.get("Session") or "") or ctx.sessions.without_session(str(name), responses)
     session = ctx.take_session(token, str(name))
     ctx.check_secret_hash(
         responses.get("USERNAME") or session.username, responses.get("SECRET_HASH")
@@ -37,7 +38,7 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
     if user is None and not session.user_not_found:
         raise errors.UserNotFoundException("User does not exist.")
 
-    if name == "CUSTOM_CHALLENGE":
+    if name == "CUSTOM_CHALLENGE" or (name == "PASSWORD_VERIFIER" and session.custom_auth):
         ctx.close_session(token)
         return custom_auth.answer(ctx, session, user, responses)
     if user is None:
@@ -54,7 +55,16 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
         ctx.close_session(token)
         if session.srp is None or not session.srp.verify(responses):
             raise errors.NotAuthorizedException(BAD_CREDENTIALS)
-        return after_password(ctx, user)
+        device_key = responses.get("DEVICE_KEY") or session.given_device_key
+        return after_password(ctx, user, device_key=device_key)
+    elif name == "DEVICE_SRP_AUTH":
+        ctx.close_session(token)
+        return devices.device_srp(ctx, session, responses)
+    elif name == "DEVICE_PASSWORD_VERIFIER":
+        ctx.close_session(token)
+        if not devices.device_verified(session, responses):
+            raise errors.NotAuthorizedException(BAD_CREDENTIALS)
+        return signed_in(ctx, user, token_source=devices.DEVICE_SOURCE)
     else:
         raise errors.InvalidParameterException(f"Challenge {name} is not supported by the harness")
     ctx.close_session(token)

@@ -30,6 +30,10 @@ class ReadResult:
     calls: list[ApiCall] = field(default_factory=list)
     setups: list[SetupRef] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: The region and profile the script's own calls name (PowerShell ``-Region``,
+    #: ``-ProfileName``): ``--live`` uses them unless its command line names others.
+    region: str | None = None
+    profile: str | None = None
 
 
 def make_call(

@@ -81,7 +81,7 @@ def test_a_bad_setup_pool_is_an_input_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: setup.pool: cannot override Bogus; overridable: PreventUserExistenceErrors, "
-        "ExplicitAuthFlows, MfaConfiguration\n"
+        "ExplicitAuthFlows, MfaConfiguration, DeviceConfiguration\n"
     )
 
 

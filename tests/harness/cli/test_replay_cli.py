@@ -106,6 +106,7 @@ def test_json_report_has_the_documented_shape() -> None:
         "operation",
         "source",
         "invocations",
+        "deliveries",
         "outcome",
         "durationMs",
         "expectations",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from botocore.model import Shape
@@ -14,7 +14,15 @@ from botocore.model import Shape
 from harness.replay import service_model as _service
 from harness.replay.model import ReplayError, previous_ref, suggest
 from harness.replay.readers.base import ScriptResult, member_named
-from harness.replay.readers.powershell.values import Opaque, PrevRef, scalar_text, show
+from harness.replay.readers.powershell.values import (
+    Dropped,
+    Opaque,
+    PrevRef,
+    PSObject,
+    read_output,
+    scalar_text,
+    show,
+)
 
 
 def _folded(names: tuple[str, ...]) -> frozenset[str]:
@@ -35,6 +43,7 @@ CMDLETS: Final[dict[str, str]] = {
     "Confirm-CGIPUserRegistrationAdmin": "AdminConfirmSignUp",
     "Reset-CGIPForgottenPassword": "ForgotPassword",
     "Confirm-CGIPForgotPassword": "ConfirmForgotPassword",
+    "Confirm-CGIPDevice": "ConfirmDevice",
 }
 
 #: The parameter a cmdlet's first positional argument fills: the first parameter of the
@@ -87,20 +96,16 @@ PIPE_CONSUMERS: Final[frozenset[str]] = _folded(
 )
 
 #: Switch parameters accepted (and ignored) on every cmdlet.
-_SWITCHES: Final = _folded(("PassThru", "Force", "Verbose", "Debug", "WhatIf", "Confirm"))
-#: Valued parameters accepted (and ignored for the request) on every cmdlet.
-_IGNORED_VALUED: Final = _folded(
+SWITCHES: Final = _folded(("PassThru", "Force", "Verbose", "Debug", "WhatIf", "Confirm"))
+#: Where the AWS Tools send a call and as whom: locally the emulated pool answers instead
+#: (a note says so); ``--live`` takes the script's region and profile (``REGION_PARAMETERS``,
+#: ``PROFILE_PARAMETERS``) unless its command line names others. Credential values are never
+#: shown.
+REGION_PARAMETERS: Final = _folded(("Region", "RegionToCall"))
+ENDPOINT_PARAMETERS: Final = REGION_PARAMETERS | _folded(("EndpointUrl",))
+PROFILE_PARAMETERS: Final = _folded(("ProfileName", "StoredCredentials", "AWSProfileName"))
+CREDENTIAL_PARAMETERS: Final = _folded(
     (
-        "Select",
-        "Region",
-        "RegionToCall",
-        "ProfileName",
-        "StoredCredentials",
-        "AWSProfileName",
-        "ProfileLocation",
-        "AWSProfilesLocation",
-        "ProfilesLocation",
-        "EndpointUrl",
         "AccessKey",
         "AK",
         "SecretKey",
@@ -110,16 +115,30 @@ _IGNORED_VALUED: Final = _folded(
         "ST",
         "Credential",
         "NetworkCredential",
-        "ClientConfig",
-        "ErrorAction",
-        "WarningAction",
-        "InformationAction",
-        "ErrorVariable",
-        "WarningVariable",
-        "InformationVariable",
-        "OutVariable",
-        "OutBuffer",
-        "PipelineVariable",
+        "ProfileLocation",
+        "AWSProfilesLocation",
+        "ProfilesLocation",
+    )
+)
+#: Valued parameters accepted (and ignored for the request) on every cmdlet.
+IGNORED_VALUED: Final = (
+    ENDPOINT_PARAMETERS
+    | PROFILE_PARAMETERS
+    | CREDENTIAL_PARAMETERS
+    | _folded(
+        (
+            "Select",
+            "ClientConfig",
+            "ErrorAction",
+            "WarningAction",
+            "InformationAction",
+            "ErrorVariable",
+            "WarningVariable",
+            "InformationVariable",
+            "OutVariable",
+            "OutBuffer",
+            "PipelineVariable",
+        )
     )
 )
 _COMMON_SHOWN: Final = "Select, PassThru, Force, Region, ProfileName, EndpointUrl"
@@ -187,8 +206,16 @@ class Binder:
     def fail(self, problem: str, line: int) -> ReplayError:
         return ReplayError(self.here(line), problem)
 
-    def call(self, cmdlet: str, args: list[Param | Positional], line: int) -> Any:
-        """Record the call ``cmdlet`` makes with ``args``; return what it outputs."""
+    def call(
+        self, cmdlet: str, args: list[Param | Positional], line: int, piped: Any = None
+    ) -> Any:
+        """Record the call ``cmdlet`` makes with ``args`` (and ``piped``, the pipeline input;
+        an array runs the cmdlet once per item, as PowerShell does); return what it outputs."""
+        if isinstance(piped, list):
+            return [self._call(cmdlet, args, line, item) for item in piped]
+        return self._call(cmdlet, args, line, piped)
+
+    def _call(self, cmdlet: str, args: list[Param | Positional], line: int, piped: Any) -> Any:
         operation = CMDLETS[cmdlet]
         location = self.here(line)
         table = parameter_table(operation)
@@ -215,11 +242,11 @@ class Binder:
                 given[path] = (positional, arg.value)
                 continue
             key = arg.name.casefold()
-            if key in _SWITCHES:
+            if key in SWITCHES:
                 if key == "passthru":
                     passthru = arg.value is not False
                 continue
-            needs_value = key in _IGNORED_VALUED or key in table
+            needs_value = key in IGNORED_VALUED or key in table
             if not needs_value:
                 raise self.fail(
                     f"{cmdlet} has no parameter -{arg.name}{suggest(arg.name, _names(table))}; "
@@ -235,14 +262,21 @@ class Binder:
             if key not in table:  # a common parameter: not part of the request
                 if key == "select":
                     select = value
+                else:
+                    self._ignored(arg.name, key, value, arg.line)
                 continue
             shown, path = table[key]
             if path in given:
                 raise self.fail(f"{cmdlet}: -{shown} is given twice", arg.line)
             given[path] = (shown, value)
+        if piped is not None:
+            self._bind_pipeline(cmdlet, table, given, piped, line)
         shape = _service.input_shape(operation, location)
         params: dict[str, Any] = {}
         for path, (shown, value) in given.items():
+            if isinstance(value, Dropped):
+                self.note(line, f"-{shown} is not sent: {value.why}")
+                continue
             if value is None:
                 continue  # $null: the parameter is not sent
             if len(path) == 1:
@@ -256,16 +290,94 @@ class Binder:
                     inner, value, f"-{shown}", line
                 )
         self.script.call(operation, params, location)
-        return self._output(len(self.script.calls) - 1, select, passthru, given, positional, line)
+        whole = PrevRef(len(self.script.calls) - 1, (), line, operation)
+        return self._output(whole, select, passthru, given, positional)
+
+    def note(self, line: int, text: str) -> None:
+        """A line the report shows under the replay (``skipped: <file:line>: <text>``)."""
+        self.script.result.skipped.append(f"{self.here(line)}: {text}")
+
+    def _ignored(self, name: str, key: str, value: Any, line: int) -> None:
+        """A common parameter the request does not carry: say what the replay does with it."""
+        if key in CREDENTIAL_PARAMETERS:
+            self.note(line, f"-{name} (value not shown) is ignored: the emulated pool needs none")
+        elif key in ENDPOINT_PARAMETERS or key in PROFILE_PARAMETERS:
+            text = scalar_text(value)
+            if key in REGION_PARAMETERS and text:
+                self.script.result.region = self.script.result.region or text
+            if key in PROFILE_PARAMETERS and text:
+                self.script.result.profile = self.script.result.profile or text
+            live = (
+                "; --live uses it unless --region/--profile say otherwise"
+                if key not in ENDPOINT_PARAMETERS or key in REGION_PARAMETERS
+                else ""
+            )
+            self.note(line, f"-{name} {text or show(value)} is ignored locally{live}")
+
+    def _bind_pipeline(
+        self,
+        cmdlet: str,
+        table: dict[str, tuple[str, tuple[str, ...]]],
+        given: dict[tuple[str, ...], tuple[str, Any]],
+        piped: Any,
+        line: int,
+    ) -> None:
+        """Pipeline input: an object binds by property name (every parameter of the
+        Start-CGIPAuthAdmin reference is ByPropertyName), anything else by value to the
+        positional parameter (ClientId: "Accept pipeline input: True (ByValue,
+        ByPropertyName)"). Parameters named on the command line keep their value."""
+        properties: dict[str, Any] = {}
+        if isinstance(piped, PSObject):
+            properties = dict(piped)
+        elif isinstance(piped, PrevRef) and not piped.path:
+            properties = {
+                member: read_output(piped, member, "the piped response")
+                for member in _service.output_members(piped.operation)
+            }
+        elif isinstance(piped, dict):
+            raise self.fail(
+                f"a hashtable piped to {cmdlet} does not bind by property name (PowerShell "
+                "would pass it as the string 'System.Collections.Hashtable'); pipe "
+                "[pscustomobject]@{...} instead",
+                line,
+            )
+        if properties:
+            bound = False
+            for name, value in properties.items():
+                folded = str(name).casefold()
+                if folded in IGNORED_VALUED - {"select"}:  # -Region, -ProfileName... by name
+                    self._ignored(str(name), folded, value, line)
+                    bound = True
+                    continue
+                entry = table.get(folded)
+                if entry is not None and entry[1] not in given:
+                    given[entry[1]] = (entry[0], value)
+                    bound = True
+                elif entry is not None:
+                    bound = True
+            if not bound:
+                raise self.fail(
+                    f"the input piped to {cmdlet} binds to none of its parameters: it has no "
+                    f"property named like one (properties: {', '.join(map(str, properties))})",
+                    line,
+                )
+            return
+        parameter = POSITIONAL.get(cmdlet)
+        if parameter is None or (parameter,) in given:
+            raise self.fail(
+                f"{cmdlet} cannot take {show(piped)} from the pipeline: "
+                + (f"-{parameter} is already given" if parameter else "no parameter takes it"),
+                line,
+            )
+        given[(parameter,)] = (parameter, piped)
 
     def _output(
         self,
-        index: int,
+        whole: PrevRef,
         select: Any,
         passthru: bool,
         given: dict[tuple[str, ...], tuple[str, Any]],
         positional: str | None,
-        line: int,
     ) -> Any:
         if isinstance(select, str) and select not in ("", "*"):
             if select.startswith("^"):
@@ -274,11 +386,18 @@ class Binder:
                     if shown.casefold() == wanted or path[-1].casefold() == wanted:
                         return value
                 return None
-            return PrevRef(index, tuple(select.split(".")), line)
+            output: PrevRef | Dropped = whole
+            for part in select.split("."):
+                if isinstance(output, PrevRef):
+                    output = read_output(output, part, f"-Select {select}")
+            if isinstance(output, PrevRef):
+                return replace(output, selected=output.path)
+            self.note(whole.line, output.why)
+            return output
         if passthru:
             value = given.get((positional,)) if positional else None
             return value[1] if value else None
-        return PrevRef(index, (), line)
+        return whole
 
     def _convert(self, shape: Shape, value: Any, what: str, line: int) -> Any:
         kind = shape.type_name

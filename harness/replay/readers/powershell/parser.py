@@ -19,7 +19,13 @@ from harness.replay.readers.powershell.cmdlets import (
     cmdlet_hint,
 )
 from harness.replay.readers.powershell.lexer import Lexer
-from harness.replay.readers.powershell.values import Opaque, PrevRef, Values
+from harness.replay.readers.powershell.values import (
+    Opaque,
+    PrevRef,
+    PSObject,
+    Values,
+    model_object,
+)
 
 #: Keywords of control flow and definitions: a replay is a straight list of calls.
 _UNSUPPORTED_KEYWORDS: Final = frozenset(
@@ -61,6 +67,7 @@ class Parser:
         self.lex = Lexer(text, display, self.script.comment)
         self.values = Values(self.lex, env, self.script.calls)
         self.binder = Binder(self.script)
+        self.values.command = self.command
 
     def run(self) -> ReadResult:
         lex = self.lex
@@ -71,6 +78,7 @@ class Parser:
             if lex.peek() == "}":
                 raise lex.fail("unexpected '}' without a matching '{'")
             self.statement()
+        self.script.result.skipped.extend(self.values.notes)
         return self.script.finish()
 
     def statement(self) -> None:
@@ -94,13 +102,41 @@ class Parser:
                     f"'{word}' is not supported in a replay: write the calls one after the other"
                 )
             self.command(word, line)
-        elif char in "([":
+        elif char in "'\"[@" or char.isdigit():
+            self._piped_statement(line)
+        elif char == "(":
             raise lex.fail(
-                "a statement starting with '(' or '[' is not supported; call the cmdlet directly"
+                "a statement starting with '(' is not supported; call the cmdlet directly"
             )
         else:
             raise lex.fail(f"unexpected '{char}' at the start of a statement")
         self._end_of_statement()
+
+    def _piped_statement(self, line: int) -> Any:
+        """``'client-id' | Start-CGIPAuthAdmin ...``, ``[pscustomobject]@{...} | ...``: a value
+        piped to a cmdlet (a value on its own only prints: it is skipped)."""
+        lex = self.lex
+        value = self.values.expression()
+        lex.skip_inline()
+        if lex.peek() != "|":
+            return value
+        return self._pipe_into(value, line)
+
+    def _pipe_into(self, value: Any, line: int) -> Any:
+        lex = self.lex
+        lex.pos += 1
+        lex.skip_space()
+        word = lex.command_name() or ""
+        name = word.rsplit("\\", 1)[-1]
+        if canonical(name) is None:
+            if name.casefold() in PIPE_CONSUMERS:
+                lex.skip_statement()
+                return Opaque(f"the output of {name} (line {line})")
+            raise lex.fail(
+                f"piping a value to '{name}' is not supported; pipe it to one of "
+                f"{', '.join(CMDLETS)}"
+            )
+        return self.command(word, line, piped=value)
 
     def _end_of_statement(self) -> None:
         self.lex.skip_inline()
@@ -113,15 +149,46 @@ class Parser:
         lex = self.lex
         start = lex.pos
         ref = lex.variable()
+        props: list[str] = []
+        while (prop := lex.property_name()) is not None:
+            props.append(prop)
         lex.skip_inline()
         if lex.peek() == "=" and lex.peek(1) != "=":
             lex.pos += 1
             lex.skip_inline()
-            self.values.assign(ref, self._right_hand_side(line))
+            value = self._right_hand_side(line)
+            if props:
+                self._set_property(ref.name, props, value, line)
+            else:
+                self.values.assign(ref, value)
+            return
+        # "$x | Start-CGIPAuthAdmin ...": the value piped to a cmdlet.
+        lex.pos = start
+        statement = lex.text[start : lex.text.find("\n", start) % (len(lex.text) + 1)]
+        if "|" in statement and any(c.casefold() in statement.casefold() for c in CMDLETS):
+            self._piped_statement(line)
             return
         # An expression on its own (e.g. "$r.AuthenticationResult") only prints: skip it.
-        lex.pos = start
         lex.skip_statement()
+
+    def _set_property(self, name: str, props: list[str], value: Any, line: int) -> None:
+        """``$h.HeaderName = 'X-Forwarded-For'``: set a property of an object or a hashtable."""
+        target = self.values.variables.get(name.casefold())
+        where = self.lex.here(line)
+        for prop in props[:-1]:
+            target = target.get(prop) if isinstance(target, dict) else None
+        last = props[-1]
+        if isinstance(target, PSObject):
+            target[target.property_named(last, where)] = value
+        elif isinstance(target, dict):
+            key = next((k for k in target if k.casefold() == last.casefold()), last)
+            target[key] = value
+        else:
+            raise self.lex.fail(
+                f"${name}.{'.'.join(props)} cannot be set: only a property of an object "
+                "(New-Object, [pscustomobject]) or a key of a hashtable can",
+                line,
+            )
 
     def _right_hand_side(self, line: int) -> Any:
         lex = self.lex
@@ -130,7 +197,11 @@ class Parser:
             if word.casefold() in _UNSUPPORTED_KEYWORDS or word.casefold() == "try":
                 raise lex.fail(f"'{word}' is not supported in a replay")
             return self.command(word, line)
-        return self.values.expression()
+        value = self.values.expression()
+        lex.skip_inline()
+        if lex.peek() == "|":
+            return self._pipe_into(value, line)
+        return value
 
     def _try(self) -> None:
         """``try { ... }``: the block is replayed; ``catch`` and ``finally`` blocks are skipped."""
@@ -166,10 +237,12 @@ class Parser:
 
     # -- commands ------------------------------------------------------------------------------
 
-    def command(self, word: str, line: int) -> Any:
+    def command(self, word: str, line: int, piped: Any = None) -> Any:
         """Read the command ``word`` (already read) and its arguments; return its output."""
         name = word.rsplit("\\", 1)[-1]
         cmdlet = canonical(name)
+        if cmdlet is None and name.casefold() == "new-object":
+            return self._new_object(line)
         if cmdlet is None:
             if name.casefold() in IGNORED_COMMANDS:
                 self.lex.skip_statement()
@@ -180,8 +253,43 @@ class Parser:
                 f"{known} (Import-Module, Set-DefaultAWSRegion, Write-Host... are skipped)",
                 line,
             )
-        output = self.binder.call(cmdlet, self._arguments(), line)
+        output = self.binder.call(cmdlet, self._arguments(), line, piped)
         return self._pipeline(output, line)
+
+    def _new_object(self, line: int) -> PSObject:
+        """``New-Object [-TypeName] Amazon.CognitoIdentityProvider.Model.HttpHeader
+        [-Property @{...}]``: an object of a cognito-idp model type."""
+        type_name: Any = None
+        properties: Any = {}
+        args = self._arguments()
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            index += 1
+            value = arg.value
+            if isinstance(arg, Param):
+                key = arg.name.casefold()
+                if not arg.has_value and index < len(args) and isinstance(args[index], Positional):
+                    value = args[index].value
+                    index += 1
+                if key in ("typename", "type"):
+                    type_name = value
+                elif key in ("property", "prop"):
+                    properties = value
+                else:
+                    raise self.lex.fail(
+                        f"New-Object -{arg.name} is not supported; use -TypeName and -Property",
+                        arg.line,
+                    )
+            elif type_name is None:
+                type_name = value
+            else:
+                raise self.lex.fail("New-Object constructor arguments are not supported", line)
+        if not isinstance(type_name, str):
+            raise self.lex.fail("New-Object needs a type name", line)
+        if not isinstance(properties, dict):
+            raise self.lex.fail("New-Object -Property takes a hashtable", line)
+        return model_object(type_name, properties, self.lex.here(line))
 
     def _arguments(self) -> list[Param | Positional]:
         lex = self.lex

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from botocore.model import Shape
+
+from harness.replay import service_model as _service
 from harness.replay.envvars import SecretStr, env_value
-from harness.replay.model import ApiCall, previous_ref
+from harness.replay.model import ApiCall, ReplayError, previous_ref, suggest
+from harness.replay.readers.base import member_named
 from harness.replay.readers.powershell.lexer import Lexer, VarRef
 
 _INT: Final = re.compile(r"-?\d+")
@@ -25,11 +29,101 @@ _AUTOMATIC: Final = frozenset({"_", "psitem", "args", "input", "this"})
 
 @dataclass(frozen=True)
 class PrevRef:
-    """The output of the call at ``index`` (``path`` into its response; empty: all of it)."""
+    """The output of the call at ``index`` (``path`` into its response; empty: all of it).
+
+    ``operation`` is the call's: its output shape names the properties a script may read
+    (case-insensitively, as PowerShell does). ``selected`` is the path ``-Select`` kept.
+    """
 
     index: int
     path: tuple[str, ...]
     line: int
+    operation: str = ""
+    selected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """``$null`` where the script reads a property its value does not have (``why`` says
+    which): PowerShell gives ``$null``, and a parameter given ``$null`` is not sent."""
+
+    why: str
+
+
+class PSObject(dict[str, Any]):
+    """An object with properties (``[pscustomobject]@{...}``, ``New-Object <Model type>``):
+    unlike a hashtable, it binds to a cmdlet's parameters by property name from a pipeline.
+    ``shape`` is the cognito-idp model shape of a typed object (its members are its
+    properties), or None for a [pscustomobject]."""
+
+    def __init__(self, items: Mapping[str, Any], type_name: str, shape: Shape | None) -> None:
+        super().__init__(items)
+        self.type_name = type_name
+        self.shape = shape
+
+    def property_named(self, name: str, where: str) -> str:
+        """The property ``name`` (any case) as this object spells it; ReplayError if a typed
+        object has no such property."""
+        if self.shape is None:
+            return next((k for k in self if k.casefold() == name.casefold()), name)
+        members = _service.members(self.shape)
+        member = member_named(members, name)
+        if member is None:
+            raise ReplayError(
+                where,
+                f"{self.type_name} has no property '{name}'{suggest(name, members)}; "
+                f"properties: {', '.join(m[0].upper() + m[1:] for m in members)}",
+            )
+        return member
+
+
+#: The ``Amazon.CognitoIdentityProvider.Model`` types a replay builds: the AWS SDK for .NET
+#: names them as the cognito-idp service model names its shapes.
+MODEL_TYPES: Final = (
+    "HttpHeader",
+    "AttributeType",
+    "AnalyticsMetadataType",
+    "ContextDataType",
+    "UserContextDataType",
+)
+_MODEL_PREFIX: Final = "amazon.cognitoidentityprovider.model."
+_PLAIN_TABLES: Final = frozenset({"hashtable", "ordered", "system.collections.hashtable"})
+_CUSTOM_OBJECTS: Final = frozenset(
+    {"pscustomobject", "psobject", "system.management.automation.pscustomobject"}
+)
+
+
+def model_object(type_name: str, items: Mapping[str, Any], where: str) -> PSObject:
+    """A ``New-Object``/cast object of ``type_name``; ReplayError for a type a replay does not
+    know or a property the type does not have."""
+    folded = type_name.strip().casefold()
+    short = folded[len(_MODEL_PREFIX) :] if folded.startswith(_MODEL_PREFIX) else None
+    known = next((k for k in MODEL_TYPES if k.casefold() == short), None)
+    if known is None:
+        raise ReplayError(
+            where,
+            f"type [{type_name.strip()}] is not supported in a replay; use "
+            + ", ".join(f"Amazon.CognitoIdentityProvider.Model.{k}" for k in MODEL_TYPES)
+            + " or a hashtable",
+        )
+    shape = _service.service_model().shape_for(known)
+    obj = PSObject({}, known, shape)
+    for key, value in items.items():
+        obj[obj.property_named(str(key), where)] = value
+    return obj
+
+
+def cast(type_name: str, value: Any, where: str) -> Any:
+    """``[type]value``: a hashtable cast to an object type is an object; other casts are kept as
+    the value (a string stays a string)."""
+    if not isinstance(value, dict) or isinstance(value, PSObject):
+        return value
+    folded = type_name.strip().casefold()
+    if folded in _PLAIN_TABLES:
+        return value
+    if folded in _CUSTOM_OBJECTS:
+        return PSObject(value, "PSCustomObject", None)
+    return model_object(type_name, value, where)
 
 
 @dataclass(frozen=True)
@@ -64,6 +158,8 @@ def show(value: Any) -> str:
         return "a cmdlet response"
     if isinstance(value, Opaque):
         return value.what
+    if isinstance(value, Dropped):
+        return "$null"
     return repr(value)
 
 
@@ -79,6 +175,11 @@ class Values:
         self.calls = calls
         self.variables: dict[str, Any] = {}
         self.env_overlay: dict[str, str] = {}
+        #: Runs a command met inside ``( )`` or ``@( )`` (``(New-Object ...)``): set by the
+        #: parser; it reads the command's name (already read) and arguments, returns its output.
+        self.command: Callable[[str, int], Any] | None = None
+        #: Lines for the report: values the script reads that PowerShell makes ``$null``.
+        self.notes: list[str] = []
 
     def assign(self, ref: VarRef, value: Any) -> None:
         """``$name = value`` (``$env:NAME = value`` sets the script's own environment)."""
@@ -143,18 +244,16 @@ class Values:
         if char == "$":
             return self._variable_value()
         if char == "[":
-            lex.skip_group("[", "]")  # a type cast: [Amazon...AttributeType]@{...}
-            return self._primary()
+            start = lex.pos
+            lex.skip_group("[", "]")  # a type cast: [Amazon...HttpHeader]@{...}
+            type_name = lex.text[start + 1 : lex.pos - 1]
+            line = lex.line_at()
+            return cast(type_name, self._primary(), lex.here(line))
         if char == "(":
             start = lex.line_at()
             lex.pos += 1
             lex.skip_space()
-            if lex.peek().isalpha():
-                raise lex.fail(
-                    "a command inside '( )' is not supported (e.g. New-Object); use a literal "
-                    "value or a hashtable such as @{Name='email'; Value='a@example.com'}"
-                )
-            value = self.expression()
+            value = self._paren_command() if lex.starts_name() else self.expression()
             lex.skip_space()
             if lex.peek() != ")":
                 raise lex.fail("expected ')'", start)
@@ -185,6 +284,9 @@ class Values:
         if text is not None:
             return text
         if value is None:
+            return ""
+        if isinstance(value, Dropped):
+            self.notes.append(f"{self.lex.here()}: {value.why}; the string gets '' in its place")
             return ""
         if isinstance(value, PrevRef) and value.path:
             if value.index != len(self.calls) - 1:
@@ -239,10 +341,16 @@ class Values:
         lex.pos += 2
         items: list[Any] = []
         while not lex.closes("\n,;", ")", "array '@('", start):
-            if lex.peek().isalpha():
-                raise lex.fail("a command inside '@( )' is not supported; list literal values")
-            items.append(self._primary())
+            items.append(self._paren_command() if lex.starts_name() else self._primary())
         return items
+
+    def _paren_command(self) -> Any:
+        lex = self.lex
+        line = lex.line_at()
+        word = lex.command_name() or ""
+        if self.command is None:  # pragma: no cover - the parser always sets it
+            raise lex.fail(f"a command inside '( )' ({word}) is not supported here")
+        return self.command(word, line)
 
     # -- variables -----------------------------------------------------------------------------
 
@@ -274,7 +382,12 @@ class Values:
 
     def _property(self, value: Any, prop: str, ref: VarRef) -> Any:
         if isinstance(value, PrevRef):
-            return PrevRef(value.index, (*value.path, prop), value.line)
+            return read_output(value, prop, f"${ref.name}")
+        if isinstance(value, Dropped):
+            return value
+        if isinstance(value, PSObject):
+            name = value.property_named(prop, self.lex.here(ref.line))
+            return value.get(name)  # an unset property of an object is $null
         if isinstance(value, dict):
             for key, item in value.items():
                 if str(key).casefold() == prop.casefold():
@@ -285,3 +398,17 @@ class Values:
                 f"${ref.name} holds {value.what}, which a replay cannot know", ref.line
             )
         raise self.lex.fail(f"cannot read .{prop} of ${ref.name} ({show(value)})", ref.line)
+
+
+def read_output(value: PrevRef, prop: str, shown: str) -> PrevRef | Dropped:
+    """``<a cmdlet's output>.<prop>``: the property as the response names it, or :class:`Dropped`
+    when the output has no such property (e.g. ``-Select`` kept only a string)."""
+    path, problem = _service.output_path(value.operation, (*value.path, prop))
+    if problem is None:
+        return replace(value, path=path)
+    held = ".".join(value.path) or "the whole response"
+    kept = f" (-Select kept only {'.'.join(value.selected)})" if value.selected else ""
+    return Dropped(
+        f"{shown}.{prop} is $null: {shown} holds {held} of the {value.operation} call at line "
+        f"{value.line}{kept}, and {problem}"
+    )
