@@ -176,23 +176,13 @@ def test_harness_invoke_runs_a_node_function(tmp_path: Path) -> None:
 
 
 def test_harness_serve_runs_a_node_trigger_for_an_sdk_client() -> None:
-    import io
-
-    import boto3
-
     from harness.emulator import Emulator
-    from harness.server import CognitoApp, CognitoServer
+    from tests.support.served import ServedPool, served
 
     with Emulator(ESM) as emulator:  # the default invoker: auto
-        server = CognitoServer(CognitoApp(emulator, out=io.StringIO()), port=0).start()
+        serving = served(emulator, ServedPool)
+        client = next(serving).client
         try:
-            client = boto3.client(
-                "cognito-idp",
-                endpoint_url=server.endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="x",
-                aws_secret_access_key="x",
-            )
             pool, app = emulator.user_pool_id, emulator.client_id
             client.admin_create_user(UserPoolId=pool, Username="bob", MessageAction="SUPPRESS")
             client.admin_set_user_password(
@@ -207,7 +197,7 @@ def test_harness_serve_runs_a_node_trigger_for_an_sdk_client() -> None:
                     ClientMetadata={"appVersion": "0.9"},
                 )
         finally:
-            server.stop()
+            serving.close()
     assert "App version 0.9 is no longer supported" in str(refused.value)
     assert emulator.invoker.name == "auto"
 
