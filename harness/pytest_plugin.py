@@ -8,8 +8,10 @@
   (the generator behind ``harness events generate``).
 
 Configure per test with the marker ``@pytest.mark.cognito(template=..., settings={...},
-overrides={...}, invoker="auto", strict=True)``, or for a whole suite with the ini option
-``cognito_template``. With ``strict`` (the default) a trigger that failed with a programming
+overrides={...}, invoker="auto", strict=True, parameters={...})``, or for a whole suite with
+the ini options ``cognito_template`` and ``cognito_parameter_overrides`` (template parameters in
+SAM CLI's syntax; without it, those of the samconfig.toml beside the template). With
+``strict`` (the default) a trigger that failed with a programming
 error (KeyError, TypeError...) fails the test at teardown with its traceback, even when the
 test only looked at Cognito's answer; ``cognito_pool.expect_trigger_error(trigger)`` or
 ``strict=False`` opts out.
@@ -28,10 +30,20 @@ from harness.errors import HarnessInputError
 from harness.invokers import Invoker, chosen_invoker
 from harness.invokers.lambda_context import LambdaContext
 from harness.stack import Stack, load_stack
+from harness.stack.parameters import effective_overrides
 from harness.testing import CognitoPool, describe
 
 MARKER = "cognito"
-_OPTIONS = ("template", "settings", "overrides", "invoker", "strict", "pool", "client")
+_OPTIONS = (
+    "template",
+    "settings",
+    "overrides",
+    "invoker",
+    "strict",
+    "pool",
+    "client",
+    "parameters",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,13 +52,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "SAM template the cognito_pool fixture builds its pool from (default template.yaml)",
         default="template.yaml",
     )
+    parser.addini(
+        "cognito_parameter_overrides",
+        "template parameter values in SAM CLI's syntax ('Key=Value Key2=Value2'); default: "
+        "parameter_overrides of the samconfig.toml beside the template",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(template=None, settings=None, overrides=None, invoker='auto', "
-        "strict=True): configure the emulated Cognito pool of this test",
+        "strict=True, parameters=None): configure the emulated Cognito pool of this test",
     )
 
 
@@ -61,6 +79,16 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
             )
         options.update(marker.kwargs)
     return options
+
+
+def _parameters(
+    request: pytest.FixtureRequest, template: Path, options: dict[str, Any]
+) -> dict[str, str]:
+    """Template parameter values: the marker's ``parameters`` over the ini option's (which
+    replaces samconfig.toml's, as SAM CLI's --parameter-overrides does)."""
+    ini = str(request.config.getini("cognito_parameter_overrides"))
+    values = effective_overrides(template, [ini] if ini.strip() else None)
+    return {**values, **{k: str(v) for k, v in (options.get("parameters") or {}).items()}}
 
 
 def _invoker(name: str, stack: Stack) -> Invoker:
@@ -82,7 +110,7 @@ def cognito_pool(request: pytest.FixtureRequest) -> Iterator[CognitoPool]:
             f"cognito_pool: no template at {template}; set @pytest.mark.cognito(template=...) "
             "or the cognito_template ini option"
         )
-    stack = load_stack(template)  # once, for the pool and for the invoker
+    stack = load_stack(template, parameter_overrides=_parameters(request, template, options))
     invoker = _invoker(options.get("invoker", "auto"), stack)
     try:
         pool = CognitoPool(

@@ -202,6 +202,17 @@ class CognitoServer:
         self.app.close()
 
 
+def _client_lines(emulator: Emulator) -> list[str]:
+    """One line per app client; a client's secret is printed (the emulated one, local only):
+    an SDK configured with it computes SECRET_HASH as it does against AWS."""
+    secrets = emulator.client_secrets()
+    return [
+        f"  ClientId      {client_id}   ({emulator.client_target(lid).client_spec.name})"
+        + (f"   secret {secrets[lid]}" if secrets[lid] else "")
+        for lid, client_id in emulator.client_ids.items()
+    ]
+
+
 def banner(emulator: Emulator, endpoint: str) -> str:
     wired = ", ".join(f"{t}→{f.logical_id}" for t, f in emulator.dispatcher.functions.items())
     return "\n".join(
@@ -209,7 +220,7 @@ def banner(emulator: Emulator, endpoint: str) -> str:
             f"harness serve: Cognito on {endpoint} ({time.strftime('%H:%M:%S')})",
             f"  template      {emulator.stack.path}",
             f"  UserPoolId    {emulator.user_pool_id}   ({emulator.pool_spec.name})",
-            f"  ClientId      {emulator.client_id}   ({emulator.client_spec.name})",
+            *_client_lines(emulator),
             f"  triggers      {wired or '(none)'}",
             f"  JWKS          {endpoint}/{emulator.user_pool_id}/.well-known/jwks.json",
             f"  report        {endpoint}/_harness/invocations",

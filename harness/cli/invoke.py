@@ -12,8 +12,10 @@ from harness.cli.options import (
     FILE,
     DeployedTarget,
     command_invoker,
+    command_stack,
     deployed_target_options,
     invoke_option,
+    parameter_options,
     template_option,
 )
 
@@ -27,7 +29,8 @@ from harness.cli.options import (
     metavar="FILE",
     help="The event, a JSON file; - reads it from stdin. Default: an empty event ({}).",
 )
-@template_option("The SAM template that defines the function.", short=True)
+@template_option("The SAM template that defines the function.")
+@parameter_options
 @invoke_option
 @click.option(
     "--env-vars",
@@ -41,6 +44,8 @@ def invoke_command(
     logical_id: str,
     event_path: str | None,
     template_path: Path,
+    parameter_overrides: tuple[str, ...],
+    config_env: str,
     invoke_mode: str,
     env_vars_path: Path | None,
     **target: Unpack[DeployedTarget],
@@ -56,10 +61,15 @@ def invoke_command(
     from harness.invokers import aws_endpoint_url_of
     from harness.invokers.env_vars import apply_env_vars, load_env_vars
     from harness.invokers.local_aws import emulated_tables
-    from harness.stack import load_stack
 
-    stack = load_stack(template_path)
+    stack = command_stack(template_path, parameter_overrides, config_env)
     function = stack.functions.get(logical_id)
+    if function is None and logical_id in stack.not_created:
+        parameters = " ".join(f"{k}={v}" for k, v in stack.parameters.items())
+        raise InputError(
+            f"{logical_id} is not created: its Condition {stack.not_created[logical_id]} is "
+            f"false (parameters: {parameters or 'none'}); pass other --parameter-overrides"
+        )
     if function is None:
         raise InputError(
             f"{logical_id} is not a function of {template_path}; "

@@ -47,12 +47,69 @@ def key_value_option(*names: str, help: str, metavar: str = "KEY=VALUE") -> Call
     )
 
 
-def template_option(help: str | None = None, *, short: bool = False) -> Callable[[F], F]:
-    """``--template`` (and ``-t`` with ``short``): the SAM template, by default template.yaml."""
-    names = ("--template", "-t") if short else ("--template",)
-    return click.option(
-        *names, "template_path", default="template.yaml", show_default=True, type=FILE, help=help
+#: The templates SAM looks for when none is named, in its order (samcli's
+#: ``SAM_TEMPLATE_FILE_NAMES``, used by ``get_or_default_template_file_name``).
+DEFAULT_TEMPLATES = ("template.yaml", "template.yml", "template.json")
+
+
+def _default_template(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    if value is not None:
+        return value
+    for name in DEFAULT_TEMPLATES:
+        if Path(name).is_file():
+            return Path(name)
+    raise click.BadParameter(
+        f"no {', '.join(DEFAULT_TEMPLATES)} in {Path.cwd()}; name the template with -t PATH",
+        ctx=ctx,
+        param=param,
     )
+
+
+def template_option(help: str | None = None) -> Callable[[F], F]:
+    """``-t`` / ``--template``: the SAM template; by default the first of DEFAULT_TEMPLATES
+    in the working directory, as SAM CLI finds it."""
+    return click.option(
+        "--template",
+        "-t",
+        "template_path",
+        type=FILE,
+        callback=_default_template,
+        help=(help or "The SAM template.")
+        + " Default: template.yaml, template.yml or template.json here.",
+    )
+
+
+def parameter_options(function: F) -> F:
+    """``--parameter-overrides`` (SAM CLI's syntax) and ``--config-env`` (samconfig's env)."""
+    function = click.option(
+        "--config-env",
+        default="default",
+        show_default=True,
+        help="The env of the samconfig.toml beside the template whose parameter_overrides "
+        "apply (its global and local_invoke sections, as sam local invoke reads them).",
+    )(function)
+    return click.option(
+        "--parameter-overrides",
+        "parameter_overrides",
+        multiple=True,
+        metavar="'KEY=VALUE ...'",
+        help="Template parameter values, as SAM CLI takes them: 'Key=Value Key2=Value2' or "
+        "'ParameterKey=Key,ParameterValue=Value'. Replace samconfig.toml's parameter_overrides.",
+    )(function)
+
+
+def command_stack(
+    template_path: Path, parameter_overrides: tuple[str, ...], config_env: str
+) -> Stack:
+    """The template a command runs, with its parameter values (command line, else samconfig)."""
+    from harness.stack import load_stack
+    from harness.stack.parameters import effective_overrides
+
+    values = effective_overrides(template_path, parameter_overrides, config_env)
+    stack = load_stack(template_path, parameter_overrides=values)
+    for note in stack.notes:
+        click.echo(note, err=True)
+    return stack
 
 
 def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:

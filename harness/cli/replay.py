@@ -11,10 +11,12 @@ from harness.cli.errors import InputError, check_writable, reason
 from harness.cli.options import (
     DeployedTarget,
     command_invoker,
+    command_stack,
     deployed_target_options,
     format_option,
     invoke_option,
     output_option,
+    parameter_options,
     settings_option,
     setup_option,
     template_option,
@@ -28,12 +30,20 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @template_option("The SAM template whose pool, client and trigger wiring to emulate.")
+@parameter_options
 @format_option
 @verbose_option
 @settings_option
 @setup_option
 @output_option("Write the report to FILE instead of stdout.")
 @invoke_option
+@click.option(
+    "--client",
+    "client",
+    metavar="LOGICAL_ID_OR_NAME",
+    help="With several app clients: the one the replay's client ids map onto (every client "
+    "is created; calls naming another's emulated id use that one).",
+)
 @click.option(
     "--live",
     is_flag=True,
@@ -58,12 +68,15 @@ if TYPE_CHECKING:
 def replay(
     paths: tuple[Path, ...],
     template_path: Path,
+    parameter_overrides: tuple[str, ...],
+    config_env: str,
     fmt: str,
     verbose: bool,
     overrides: dict[str, str] | None,
     setup_path: Path | None,
     output: Path | None,
     invoke_mode: str,
+    client: str | None,
     live: bool,
     allow_writes: bool,
     log_wait: float,
@@ -78,12 +91,11 @@ def replay(
     from harness.replay.loader import load_replay
     from harness.replay.runner import run_replay
     from harness.settings import Settings
-    from harness.stack import load_stack
 
     if output is not None:
         check_writable(output, "--output")
     Settings().with_overrides(overrides or {})  # a bad --set fails before any work
-    stack = load_stack(template_path)
+    stack = command_stack(template_path, parameter_overrides, config_env)
     loaded = load_replay(list(paths), setup_path)
     show = (
         _progress if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty() else None
@@ -106,7 +118,12 @@ def replay(
         invoker = command_invoker(invoke_mode, stack, target)
         try:
             result = run_replay(
-                loaded, stack, overrides=overrides or {}, invoker=invoker, progress=show
+                loaded,
+                stack,
+                overrides=overrides or {},
+                invoker=invoker,
+                progress=show,
+                client=client,
             )
         finally:
             invoker.close()

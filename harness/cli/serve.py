@@ -7,11 +7,18 @@ from pathlib import Path
 import click
 
 from harness.cli.errors import InputError, reason
-from harness.cli.options import FILE, settings_option, template_option
+from harness.cli.options import (
+    FILE,
+    command_stack,
+    parameter_options,
+    settings_option,
+    template_option,
+)
 
 
 @click.command()
 @template_option()
+@parameter_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=9229, show_default=True, type=int)
 @settings_option
@@ -29,6 +36,8 @@ from harness.cli.options import FILE, settings_option, template_option
 )
 def serve(
     template_path: Path,
+    parameter_overrides: tuple[str, ...],
+    config_env: str,
     host: str,
     port: int,
     overrides: dict[str, str] | None,
@@ -48,10 +57,13 @@ def serve(
     from harness.replay.recorder import Recorder
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
-    from harness.stack import load_stack
 
     settings = Settings().with_overrides(overrides or {})
-    emulator = Emulator(load_stack(template_path), settings=settings)
+    emulator = Emulator(
+        command_stack(template_path, parameter_overrides, config_env),
+        settings=settings,
+        require_client=False,  # every client is served
+    )
     with emulator:
         # The recording is opened (created, truncated) once the port is bound: a busy port
         # leaves neither an open file nor an emptied earlier recording behind.

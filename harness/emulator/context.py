@@ -102,6 +102,17 @@ class Target:
         client = self.pool.clients.get(self.client_id)
         return str(client.secret) if client is not None and client.generate_secret else None
 
+    def secret_hash(self, username: str) -> str | None:
+        """SECRET_HASH for ``username`` as an SDK computes it from the client's secret (None
+        without a secret). [D] "Computing secret hash values", Cognito Developer Guide."""
+        secret = self.client_secret
+        if secret is None:
+            return None
+        digest = hmac.new(
+            secret.encode(), (username + self.client_id).encode(), hashlib.sha256
+        ).digest()
+        return base64.b64encode(digest).decode()
+
     def check_secret_hash(self, username: Any, given: Any) -> None:
         """A client with a secret needs SECRET_HASH = Base64(HMAC-SHA256(secret, username +
         client id)) on every call that names a user. [D] "Computing secret hash values",
@@ -115,10 +126,7 @@ class Target:
                 f"Client {self.client_id} is configured with secret but SECRET_HASH was not "
                 "received"
             )
-        digest = hmac.new(
-            secret.encode(), (username + self.client_id).encode(), hashlib.sha256
-        ).digest()
-        if not hmac.compare_digest(str(given), base64.b64encode(digest).decode()):
+        if not hmac.compare_digest(str(given), self.secret_hash(username) or ""):
             raise errors.NotAuthorizedException(
                 f"Unable to verify secret hash for client {self.client_id}"
             )

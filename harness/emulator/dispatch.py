@@ -96,7 +96,13 @@ class TriggerDispatcher:
         self.prevent_user_existence_errors = prevent_user_existence_errors
 
     def has(self, trigger: str) -> bool:
-        return trigger in self.functions
+        """A function runs for ``trigger`` (one outside the template only on AWS)."""
+        function = self.functions.get(trigger)
+        return function is not None and (not function.external or self._runs_deployed)
+
+    @property
+    def _runs_deployed(self) -> bool:
+        return self.invoker.name == "lambda"
 
     def run(
         self,
@@ -153,6 +159,9 @@ class TriggerDispatcher:
             metadata=metadata if routed and metadata else validation,
             event=redact_event(event),
         )
+        if function.external and not self._runs_deployed:
+            # Its code is not here: the row says so, and the call goes on as without it.
+            return TriggerRun(shown)
         timeout = min(function.timeout, COGNITO_TRIGGER_TIMEOUT_SECONDS)
         started = time.perf_counter()
         try:

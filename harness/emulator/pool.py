@@ -29,13 +29,15 @@ from harness.cognito import errors
 from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
+from harness.emulator.sdk_secret import with_secret_hash
 from harness.emulator.seeding import dynamodb_item, table_items
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
+from harness.emulator.template_resources import create_pool_resources
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
 from harness.invokers import Invoker, aws_endpoint_url_of, make_invoker
-from harness.invokers.local_aws import trigger_client
+from harness.invokers.local_aws import set_up_sandbox, trigger_client
 from harness.results import CallRecord
 from harness.settings import Settings
 from harness.stack import (
@@ -70,7 +72,12 @@ class Emulator:
         client: str | None = None,
         clock: Callable[[], float] = time.time,
         overrides: Mapping[str, Any] | None = None,
+        require_client: bool = True,
     ) -> None:
+        """``client`` (a logical id or ClientName) is the app client that ids unknown to the
+        emulator map onto; every client of the pool is created. With several clients and none
+        named, ``require_client`` refuses (a replay's ids would map onto a guess); without it
+        (``harness serve``) the first is the default."""
         self.stack = stack if isinstance(stack, Stack) else load_stack(Path(stack))
         self.settings = settings or Settings()
         # By default each function by its runtime (``--invoke auto``): in-process for Python.
@@ -78,15 +85,18 @@ class Emulator:
         self.pool_spec = _named(self.stack.pools, pool, "pool", self.stack) or (
             self.stack.default_pool
         )
+        #: Every app client of the pool, created at start (template order).
+        self.client_specs = {
+            lid: c
+            for lid, c in self.stack.clients.items()
+            if c.pool_logical_id == self.pool_spec.logical_id
+        }
         if client:
             self.client_spec = _named(self.stack.clients, client, "client", self.stack)
+        elif len(self.client_specs) == 1 or (self.client_specs and not require_client):
+            self.client_spec = next(iter(self.client_specs.values()))
         else:
-            own = [
-                c
-                for c in self.stack.clients.values()
-                if c.pool_logical_id == self.pool_spec.logical_id
-            ]
-            self.client_spec = own[0] if len(own) == 1 else self.stack.default_client
+            self.client_spec = self.stack.default_client
         if overrides:
             self._override(overrides)
         self.clock = clock
@@ -190,21 +200,28 @@ class Emulator:
         with harness_own_calls():  # the harness's own set-up is not the app's traffic
             self._create_resources()
         self._wire()
+        create_pool_resources(self.target, self.stack, self.pool_spec)
 
     def _create_resources(self) -> None:
         cognito = boto3.client("cognito-idp", region_name=self.region)
         dynamodb = self.trigger_client("dynamodb")
         for table in self.stack.tables.values():
             dynamodb.create_table(**table.create_table_kwargs())
+        set_up_sandbox(self.stack, aws_endpoint_url_of(self.invoker), self.region)
         created = cognito.create_user_pool(**self.pool_spec.create_user_pool_kwargs())
         self.user_pool_id = created["UserPool"]["Id"]
         mfa = self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id)
         if mfa:
             cognito.set_user_pool_mfa_config(**mfa)
-        client = cognito.create_user_pool_client(
-            **self.client_spec.create_user_pool_client_kwargs(self.user_pool_id)
-        )["UserPoolClient"]
-        self.client_id = client["ClientId"]
+        #: The emulated ClientId of each app client (logical id → id).
+        self.client_ids: dict[str, str] = {}
+        specs = {**self.client_specs, self.client_spec.logical_id: self.client_spec}
+        for logical_id, spec in specs.items():
+            client = cognito.create_user_pool_client(
+                **spec.create_user_pool_client_kwargs(self.user_pool_id)
+            )["UserPoolClient"]
+            self.client_ids[logical_id] = client["ClientId"]
+        self.client_id = self.client_ids[self.client_spec.logical_id]
 
     def _wire(self) -> None:
         known = {
@@ -212,24 +229,19 @@ class Emulator:
             f"{self.pool_spec.logical_id}:ProviderName": (
                 f"cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
             ),
-            f"{self.client_spec.logical_id}:Id": self.client_id,
-            f"{self.client_spec.logical_id}:ClientId": self.client_id,
         }
+        for logical_id, client_id in self.client_ids.items():
+            known[f"{logical_id}:Id"] = known[f"{logical_id}:ClientId"] = client_id
         functions: dict[str, FunctionSpec] = {}
         for trigger, logical_id in self.pool_spec.triggers.items():
             spec = self.stack.functions[logical_id]
             functions[trigger] = dataclasses.replace(
                 spec, environment=fill_placeholders(spec.environment, known)
             )
-        self.dispatcher = TriggerDispatcher(
-            functions,
-            self.invoker,
-            self.settings,
-            region=self.region,
-            user_pool_id=self.user_pool_id,
-            pre_token_version=self.pool_spec.pre_token_generation_version,
-            prevent_user_existence_errors=self.client_spec.prevent_user_existence_errors,
-        )
+        for trigger, arn in self.pool_spec.external_triggers.items():
+            functions.setdefault(trigger, FunctionSpec.outside(arn))
+        self._functions = functions
+        self.dispatcher = self._dispatcher(self.client_spec.prevent_user_existence_errors)
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         self.backend = backend
         self.pool = backend.user_pools[self.user_pool_id]
@@ -245,6 +257,34 @@ class Emulator:
             clock=self.clock,
             sessions=self.sessions,
             id_map=self.id_map,
+        )
+
+    def client_target(self, logical_id: str) -> Target:
+        """The template's pool as app client ``logical_id`` calls it."""
+        spec = {**self.client_specs, self.client_spec.logical_id: self.client_spec}[logical_id]
+        if spec is self.client_spec:
+            return self.target
+        dispatcher = self._dispatcher(spec.prevent_user_existence_errors)
+        return dataclasses.replace(
+            self.target,
+            client_id=self.client_ids[logical_id],
+            client_spec=spec,
+            dispatcher=dispatcher,
+        )
+
+    def client_secrets(self) -> dict[str, str | None]:
+        """Each app client's secret (None without GenerateSecret), by logical id."""
+        return {lid: self.client_target(lid).client_secret for lid in self.client_ids}
+
+    def _dispatcher(self, prevent_user_existence_errors: bool) -> TriggerDispatcher:
+        return TriggerDispatcher(
+            self._functions,
+            self.invoker,
+            self.settings,
+            region=self.region,
+            user_pool_id=self.user_pool_id,
+            pre_token_version=self.pool_spec.pre_token_generation_version,
+            prevent_user_existence_errors=prevent_user_existence_errors,
         )
 
     def trigger_client(self, service: str) -> Any:
@@ -314,6 +354,9 @@ class Emulator:
             if pool_id == adopted or (isinstance(client_id, str) and client_id in clients):
                 chosen = client_id if client_id in clients else next(iter(clients), "")
                 return self._adopted_target(adopted, str(chosen))
+        for logical_id, emulated in self.client_ids.items():
+            if client_id == emulated and emulated != self.client_id:
+                return self.client_target(logical_id)
         return self.target
 
     def _adopted_target(self, pool_id: str, client_id: str) -> Target:
@@ -350,12 +393,24 @@ class Emulator:
 
     # ------------------------------------------------------------------ calls
 
-    def call(self, operation: str, params: Mapping[str, Any], *, source: str = "") -> CallRecord:
+    def call(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        *,
+        source: str = "",
+        act_as_sdk: bool = False,
+    ) -> CallRecord:
         """Run one API call through the emulator; record and return what happened.
 
         Cognito's errors do not raise here: they are the call's outcome (``record.error``).
+        With ``act_as_sdk``, a SECRET_HASH the call lacks is computed from the client's secret,
+        as the app's SDK would (:mod:`harness.emulator.sdk_secret`).
         """
-        record = execute(self._target_for(params), operation, params, source=source)
+        target = self._target_for(params)
+        if act_as_sdk:
+            params = with_secret_hash(target, operation, params)
+        record = execute(target, operation, params, source=source)
         self.calls.append(record)
         return record
 
@@ -430,10 +485,13 @@ _Spec = TypeVar("_Spec")
 
 
 def _named(specs: Mapping[str, _Spec], name: str | None, kind: str, stack: Stack) -> Any:
-    """The pool or app client the caller named by logical id (None: none named)."""
+    """The pool or app client the caller named by logical id or by name (None: none named)."""
     if name is None:
         return None
     if name not in specs:
+        by_name = [lid for lid, spec in specs.items() if getattr(spec, "name", None) == name]
+        if len(by_name) == 1:
+            return specs[by_name[0]]
         raise SetupError(
             f"no {kind} {name!r} in {stack.path.name}{suggest(name, specs)}; "
             f"{kind}s: {', '.join(specs) or '(none)'}"

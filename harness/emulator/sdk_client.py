@@ -64,7 +64,9 @@ class EmulatorRoute:
             return None  # moto answers it, from the same pool
         body = params.get("body") or b"{}"
         request = json.loads(body.decode() if isinstance(body, bytes) else body)
-        record = self.emulator.call(model.name, request, source=f"boto3:{model.name}")
+        record = self.emulator.call(
+            model.name, request, source=f"boto3:{model.name}", act_as_sdk=True
+        )
         if record.error is not None:
             http, raw = http_response(record.error.status, error_body(record))
             status = http.status_code

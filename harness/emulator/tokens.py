@@ -83,6 +83,11 @@ def issue_tokens(
     if groups:
         id_claims["cognito:groups"] = list(groups)
         access_claims["cognito:groups"] = list(groups)
+    roles, preferred_role = group_roles(user.groups)
+    if roles:
+        id_claims["cognito:roles"] = list(roles)
+    if preferred_role:
+        id_claims["cognito:preferred_role"] = preferred_role
     scopes = [ACCESS_SCOPE]
 
     version = ctx.pool_spec.pre_token_generation_version
@@ -95,8 +100,8 @@ def issue_tokens(
             request={
                 "groupConfiguration": {
                     "groupsToOverride": list(groups),
-                    "iamRolesToOverride": [],
-                    "preferredRole": None,
+                    "iamRolesToOverride": list(roles),
+                    "preferredRole": preferred_role,
                 },
                 **({"scopes": list(scopes)} if version != "V1_0" else {}),
             },
@@ -236,3 +241,24 @@ def _groups(
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     if preferred:
         id_claims["cognito:preferred_role"] = preferred
+
+
+def group_roles(groups: Any) -> tuple[list[str], str | None]:
+    """The role ARNs of a user's groups, and the preferred one.
+
+    [D] AWS::Cognito::UserPoolGroup, Precedence (CloudFormation reference): lower Precedence
+    wins over higher or null; of the groups with a role, the one with the lowest precedence
+    gives cognito:preferred_role; groups tied at that precedence with different roles leave
+    it unset, with the same role set it.
+    """
+    with_roles = [g for g in groups if getattr(g, "role_arn", None)]
+    roles = sorted({str(g.role_arn) for g in with_roles})
+
+    def rank(group: Any) -> float:
+        return float("inf") if group.precedence is None else float(group.precedence)
+
+    if not with_roles:
+        return roles, None
+    best = min(map(rank, with_roles))
+    top = {str(g.role_arn) for g in with_roles if rank(g) == best}
+    return roles, (top.pop() if len(top) == 1 else None)

@@ -135,6 +135,8 @@ class LambdaInvoker:
 
     def function_name(self, function: FunctionSpec) -> str:
         """The deployed function (name or ARN) for the template's ``function``."""
+        if function.external:
+            return function.arn  # wired to an ARN outside the template
         found = self._functions.get(function.logical_id)
         if found is None:
             if self.stack_name:

@@ -16,6 +16,7 @@ the developer's real credentials.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -88,6 +89,44 @@ def trigger_client(service: str, region: str, endpoint_url: str | None) -> Any:
     )
 
 
+#: An address or a domain a function's environment names (a sender, typically).
+_EMAIL = re.compile(r"[^@\s<>\"']+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}")
+
+
+def sandbox_identities(stack: Stack) -> list[str]:
+    """The SES identities the stack sends from, as a developer's account has them verified.
+
+    In the user's sandbox account the sender a trigger mails from is a verified SES identity,
+    set up out of band; moto starts with none and refuses every SendEmail ("Email address not
+    verified"). These are the addresses in the functions' environment variables and the
+    pools' EmailConfiguration (From, and the identity of SourceArn).
+    """
+    found: list[str] = []
+    for function in stack.functions.values():
+        for value in function.environment.values():
+            found.extend(m[0] for m in _EMAIL.finditer(value))
+    for pool in stack.pools.values():
+        email = pool.properties.get("EmailConfiguration") or {}
+        found.extend(m[0] for m in _EMAIL.finditer(str(email.get("From") or "")))
+        source = str(email.get("SourceArn") or "")
+        if ":identity/" in source:
+            found.append(source.split(":identity/", 1)[1])
+    return list(dict.fromkeys(found))
+
+
+def set_up_sandbox(stack: Stack, endpoint_url: str | None, region: str) -> None:
+    """Verify the stack's SES identities (:func:`sandbox_identities`) where triggers call."""
+    identities = sandbox_identities(stack)
+    if not identities:
+        return
+    ses = trigger_client("ses", region, endpoint_url)
+    for identity in identities:
+        if "@" in identity:
+            ses.verify_email_identity(EmailAddress=identity)
+        else:
+            ses.verify_domain_identity(Domain=identity)
+
+
 @contextmanager
 def emulated_tables(stack: Stack, endpoint_url: str | None, region: str) -> Iterator[None]:
     """moto's mock started and the template's tables created, empty, where the triggers look.
@@ -101,4 +140,5 @@ def emulated_tables(stack: Stack, endpoint_url: str | None, region: str) -> Iter
         dynamodb = trigger_client("dynamodb", region, endpoint_url)
         for table in stack.tables.values():
             dynamodb.create_table(**table.create_table_kwargs())
+        set_up_sandbox(stack, endpoint_url, region)
         yield

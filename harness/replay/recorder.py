@@ -93,6 +93,8 @@ def sanitize(
 
     cleaned: dict[str, Any] = {}
     for key, value in params.items():
+        if key == "SecretHash":
+            continue  # the replay computes it from the client's secret, as the SDK did
         if key == "Session" and isinstance(value, str) and value == previous_session:
             cleaned[key] = "${previous:Session}"
         elif key in SECRET_PARAMETERS and isinstance(value, str) and value:
@@ -104,6 +106,7 @@ def sanitize(
                 if k in SECRET_AUTH_KEYS and isinstance(v, str) and v
                 else v
                 for k, v in value.items()
+                if k != "SECRET_HASH"  # likewise
             }
         else:
             cleaned[key] = copy.deepcopy(value)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
+from harness.cognito.errors import CognitoError
 from harness.emulator import Emulator
 from harness.errors import HarnessInputError
 from harness.invokers import Invoker
@@ -32,6 +33,7 @@ from harness.stack import Stack
 __all__ = [
     "Backend",
     "EmulatorBackend",
+    "NotSent",
     "Progress",
     "replay_calls",
     "run_replay",
@@ -42,6 +44,14 @@ __all__ = [
 #: Called after each call is sent, with its number, the number of calls and its result (its
 #: expectations not checked yet: a live replay observes the triggers after the last call).
 Progress = Callable[[int, int, CallResult], None]
+
+
+class NotSent(CognitoError):
+    """The outcome of a call the replay could not send: a ``${previous:...}`` reference without
+    a value (the call before it failed). The call fails alone; the replay goes on."""
+
+    code = "NotSent"
+
 
 _PREVIOUS = re.compile(re.escape(PREVIOUS_PREFIX) + r"([A-Za-z0-9_.]+)\}")
 
@@ -134,7 +144,7 @@ class EmulatorBackend:
         seed(self.emulator, replay)
 
     def send(self, call: ApiCall, params: dict[str, Any]) -> CallRecord:
-        return self.emulator.call(call.operation, params, source=call.source)
+        return self.emulator.call(call.operation, params, source=call.source, act_as_sdk=True)
 
     def finish(self, results: list[CallResult]) -> list[CallResult]:
         return results
@@ -150,18 +160,34 @@ def replay_calls(
     previous: Mapping[str, Any] | None = None
     sdk = ActingSdk(backend.user_pool_id)
     for number, call in enumerate(replay.calls, 1):
-        params = substitute_previous(call.params, previous, call.source)
-        params = sdk.prepare(call.operation, params, previous)
-        record = backend.send(call, params)
+        try:
+            params = substitute_previous(call.params, previous, call.source)
+        except ReplayError as error:
+            record = CallRecord(call.operation, call.source, dict(call.params), [])
+            record.error = NotSent(f"not sent: {error.problem}")
+            params = None
+        if params is not None:
+            params = sdk.prepare(call.operation, params, previous)
+            record = backend.send(call, params)
         result = CallResult(call=call, record=record)
         sent.append(result)
         previous = record.response
         if progress is not None:
             progress(number, len(replay.calls), result)
+    # The backend finishes the calls it was sent; the ones not sent keep their place.
+    finished = iter(backend.finish([r for r in sent if not isinstance(r.record.error, NotSent)]))
     return [
-        replace(result, failures=check(result.call.expect, result.record))
-        for result in backend.finish(sent)
+        replace(result, failures=_failures(result))
+        for result in (r if isinstance(r.record.error, NotSent) else next(finished) for r in sent)
     ]
+
+
+def _failures(result: CallResult) -> list[str]:
+    """The call's unmet expectations; a call not sent is a failure even without one."""
+    failures = check(result.call.expect, result.record)
+    if isinstance(result.record.error, NotSent) and not failures:
+        failures.append(result.record.error.message)
+    return failures
 
 
 def run_replay(
@@ -172,19 +198,23 @@ def run_replay(
     overrides: Mapping[str, Any] | None = None,
     invoker: Invoker | None = None,
     progress: Progress | None = None,
+    client: str | None = None,
 ) -> ReplayResult:
     """Replay every call through the emulator; never raises for Cognito errors (they are
     outcomes).
 
     Settings apply in this order, the later winning: ``settings`` (default: the defaults), the
     replay's ``setup.settings``, then ``overrides`` (what ``--set`` gives on a command line).
+    ``client`` (logical id or ClientName) is the app client the replay's client ids map onto.
     """
     effective = (
         (settings or Settings())
         .with_overrides(replay.setup.settings)
         .with_overrides(overrides or {})
     )
-    with Emulator(stack, settings=effective, invoker=invoker, overrides=replay.setup.pool) as emu:
+    with Emulator(
+        stack, settings=effective, invoker=invoker, overrides=replay.setup.pool, client=client
+    ) as emu:
         results = replay_calls(EmulatorBackend(emu), replay, progress)
         return ReplayResult(
             results=results,

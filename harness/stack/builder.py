@@ -8,6 +8,7 @@ describe. It needs PyYAML only: no samcli, no AWS account.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -15,16 +16,21 @@ from typing import Any, Final, NoReturn
 from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS
 from harness.stack.errors import did_you_mean
 from harness.stack.intrinsics import Evaluator, is_intrinsic
+from harness.stack.nested import NESTED_TYPES, child_template, merge
+from harness.stack.schema import validate
 from harness.stack.specs import (
     CLIENT_TYPE,
     FUNCTION_TYPES,
+    GROUP_TYPE,
     LAYER_TYPES,
     PLACEHOLDER_RE,
+    POOL_RESOURCE_TYPES,
     POOL_TYPE,
     SAM_FUNCTION,
     TABLE_TYPES,
     ClientSpec,
     FunctionSpec,
+    PoolResourceSpec,
     PoolSpec,
     Stack,
     TableSpec,
@@ -76,6 +82,10 @@ class _Builder:
             for lid, res in self.symbols.resources.items()
             if res["Type"] in wanted and lid in active
         ]
+
+    def validate(self, logical_id: str, type_name: str, props: Mapping[str, Any]) -> None:
+        """CloudFormation's schema of the type (see :mod:`harness.stack.schema`)."""
+        validate(self.symbols.path, logical_id, type_name, props, self.symbols.region)
 
     # ---------------------------------------------------------------- functions
 
@@ -249,6 +259,7 @@ class _Builder:
     ) -> PoolSpec:
         r = self.r
         props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
+        self.validate(logical_id, POOL_TYPE, props)
         where = f"{logical_id}.LambdaConfig"
         lambda_config = props.get("LambdaConfig") or {}
         if not isinstance(lambda_config, dict):
@@ -331,6 +342,7 @@ class _Builder:
     ) -> ClientSpec:
         r = self.r
         props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
+        self.validate(logical_id, CLIENT_TYPE, props)
         pool_value = props.get("UserPoolId")
         match = PLACEHOLDER_RE.fullmatch(pool_value) if isinstance(pool_value, str) else None
         if match is None or match[1] not in pools:
@@ -349,6 +361,25 @@ class _Builder:
             generate_secret=plain_str(props.get("GenerateSecret", False)) == "true",
             properties=props,
         )
+
+    # ---------------------------------------------------------------- groups, users, ...
+
+    def pool_resource(
+        self, logical_id: str, resource: dict[str, Any], pools: Mapping[str, PoolSpec]
+    ) -> PoolResourceSpec:
+        props: dict[str, Any] = self.r.resolve(resource.get("Properties") or {}, logical_id)
+        self.validate(logical_id, resource["Type"], props)
+        pool_value = props.get("UserPoolId")
+        match = PLACEHOLDER_RE.fullmatch(pool_value) if isinstance(pool_value, str) else None
+        if match is None or match[1] not in pools:
+            self.r.fail(
+                f"{logical_id}.UserPoolId",
+                f"{pool_value!r} is not a user pool of this template",
+                "use UserPoolId: !Ref <the AWS::Cognito::UserPool in this template>",
+            )
+        if resource["Type"] == GROUP_TYPE:
+            props.setdefault("GroupName", self.symbols.physical_name(logical_id, "GroupName"))
+        return PoolResourceSpec(logical_id, resource["Type"], match[1], props)
 
     # ---------------------------------------------------------------- tables
 
@@ -421,6 +452,24 @@ def _function_name_of(arn_or_name: str) -> str:
     return arn_or_name
 
 
+def _runtime_notes(functions: Iterable[FunctionSpec]) -> tuple[str, ...]:
+    """One line when Python functions declare another Python than the one running them
+    in-process (``--invoke rie`` / ``sam`` run the template's own runtime)."""
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    other = sorted(
+        {(f.runtime, f.logical_id) for f in functions if f.runtime.startswith("python")}
+        - {(here, f.logical_id) for f in functions}
+    )
+    if not other:
+        return ()
+    runtimes = ", ".join(sorted({runtime for runtime, _ in other}))
+    names = ", ".join(lid for _, lid in other)
+    return (
+        f"note: Runtime {runtimes} ({names}) runs in-process on this {here}; "
+        "--invoke rie or sam runs the template's runtime",
+    )
+
+
 def load_stack(
     path: Path | str,
     *,
@@ -453,7 +502,31 @@ def load_stack(
     tables = {lid: builder.table(lid, res) for lid, res in builder.active(TABLE_TYPES)}
     pools = {lid: builder.pool(lid, res, functions) for lid, res in builder.active([POOL_TYPE])}
     clients = {lid: builder.client(lid, res, pools) for lid, res in builder.active([CLIENT_TYPE])}
-    return Stack(
+    pool_resources = {
+        lid: builder.pool_resource(lid, res, pools)
+        for kind in POOL_RESOURCE_TYPES
+        for lid, res in builder.active([kind])
+    }
+    children = []
+    for lid, res in builder.active(NESTED_TYPES):
+        props = evaluator.resolve(res.get("Properties") or {}, lid)
+        child_path, values = child_template(lid, res["Type"], props, path.parent, evaluator.fail)
+        child = load_stack(
+            child_path,
+            stack_name=f"{stack_name}-{lid}",
+            region=region,
+            account_id=account_id,
+            parameter_overrides=values,
+            check_handlers=check_handlers,
+        )
+        children.append((lid, child))
+    stack = Stack(
+        notes=_runtime_notes(functions.values()),
+        not_created={
+            lid: str(res["Condition"])
+            for lid, res in symbols.resources.items()
+            if lid not in (symbols.active or frozenset())
+        },
         path=path,
         stack_name=stack_name,
         region=region,
@@ -463,4 +536,6 @@ def load_stack(
         pools=pools,
         clients=clients,
         parameters=symbols.parameter_strings(),
+        pool_resources=pool_resources,
     )
+    return merge(stack, children, evaluator.fail) if children else stack

@@ -98,6 +98,26 @@ class FunctionSpec:
     #: The layers of this template the function uses, in order: (logical id, local content
     #: folder). Layers given by ARN are not local and not listed.
     layers: tuple[tuple[str, Path], ...] = ()
+    #: A function outside the template (a trigger wired to a parameter's ARN, an import): only
+    #: ``--invoke lambda`` can run it; the others show its runs as "not in this template".
+    external: bool = False
+
+    @classmethod
+    def outside(cls, arn: str) -> FunctionSpec:
+        """The stand-in for the function ``arn`` names, outside the template."""
+        return cls(
+            logical_id=f"{arn} (not in this template)",
+            code_uri=Path(),
+            handler="",
+            runtime="",
+            timeout=5.0,
+            memory_size=128,
+            environment={},
+            architectures=(),
+            function_name=arn,
+            arn=arn,
+            external=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -235,6 +255,32 @@ class ClientSpec:
         return _coerce_to_api("cognito-idp", "CreateUserPoolClient", kwargs)
 
 
+#: The pool's other resources the harness creates, in the order CloudFormation's references make
+#: it create them (a user before its group attachment).
+GROUP_TYPE: Final = "AWS::Cognito::UserPoolGroup"
+USER_TYPE: Final = "AWS::Cognito::UserPoolUser"
+ATTACHMENT_TYPE: Final = "AWS::Cognito::UserPoolUserToGroupAttachment"
+RESOURCE_SERVER_TYPE: Final = "AWS::Cognito::UserPoolResourceServer"
+DOMAIN_TYPE: Final = "AWS::Cognito::UserPoolDomain"
+POOL_RESOURCE_TYPES: Final = (
+    GROUP_TYPE,
+    RESOURCE_SERVER_TYPE,
+    DOMAIN_TYPE,
+    USER_TYPE,
+    ATTACHMENT_TYPE,
+)
+
+
+@dataclass(frozen=True)
+class PoolResourceSpec:
+    """A group, user, group attachment, resource server or domain of a template's pool."""
+
+    logical_id: str
+    type: str
+    pool_logical_id: str
+    properties: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Stack:
     """What `load_stack()` read from a template."""
@@ -248,6 +294,12 @@ class Stack:
     pools: dict[str, PoolSpec]
     clients: dict[str, ClientSpec]
     parameters: dict[str, str]
+    #: One line each, for the user: what the harness runs differently from the template.
+    notes: tuple[str, ...] = ()
+    #: Resources not created because their Condition is false: logical id → condition name.
+    not_created: dict[str, str] = field(default_factory=dict)
+    #: The pools' groups, users, attachments, resource servers, domains (POOL_RESOURCE_TYPES).
+    pool_resources: dict[str, PoolResourceSpec] = field(default_factory=dict)
 
     def function_for_trigger(self, pool_logical_id: str, trigger: str) -> FunctionSpec | None:
         """The function wired to `trigger` on the pool, or None when no function of this
@@ -279,13 +331,24 @@ class Stack:
     @property
     def default_client(self) -> ClientSpec:
         """The template's only app client."""
-        return _single(self.path, self.clients, CLIENT_TYPE)
+        return _single(
+            self.path,
+            self.clients,
+            CLIENT_TYPE,
+            "choose the one unknown client ids map onto: --client LOGICAL_ID_OR_NAME "
+            "(pytest: @pytest.mark.cognito(client=...))",
+        )
 
 
 _T = TypeVar("_T")
 
 
-def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
+def _single(
+    path: Path,
+    specs: Mapping[str, _T],
+    type_name: str,
+    fix: str = "name the one you mean by its logical id",
+) -> _T:
     if len(specs) == 1:
         return next(iter(specs.values()))
     if not specs:
@@ -294,7 +357,7 @@ def _single(path: Path, specs: Mapping[str, _T], type_name: str) -> _T:
         path,
         "Resources",
         f"{len(specs)} resources of type {type_name} ({', '.join(specs)})",
-        "name the one you mean by its logical id",
+        fix,
     )
 
 
@@ -331,9 +394,14 @@ def _coerce_to_api(service: str, operation: str, params: dict[str, Any]) -> dict
     CloudFormation accepts `MinLength: 1` for a string and `"true"` (from a Parameter) for a
     boolean; botocore does not. Members the API does not have are left out.
     """
-    result = _coerce(params, _input_shape(service, operation))
-    assert isinstance(result, dict)
-    return result
+    shape = _input_shape(service, operation)
+    members = getattr(shape, "members", {})  # a StructureShape
+    coerced = {k: _coerce(v, members[k]) for k, v in params.items() if k in members}
+    return {k: v for k, v in coerced.items() if v is not _UNSET}
+
+
+#: A structure the API cannot take (a required member missing): the property is left out.
+_UNSET: Final = object()
 
 
 def _coerce(value: Any, shape: Shape) -> Any:
@@ -342,9 +410,16 @@ def _coerce(value: Any, shape: Shape) -> Any:
     kind = shape.type_name
     if isinstance(shape, StructureShape) and isinstance(value, dict):
         members = shape.members
-        return {k: _coerce(v, members[k]) for k, v in value.items() if k in members}
+        coerced = {k: _coerce(v, members[k]) for k, v in value.items() if k in members}
+        coerced = {k: v for k, v in coerced.items() if v is not _UNSET}
+        # CloudFormation's sub-properties are optional where the API's members are required
+        # (UserPoolAddOns: {} is valid CloudFormation): a structure the API cannot take
+        # without them is left unset, as CloudFormation leaves it.
+        if any(name not in coerced for name in shape.required_members):
+            return _UNSET
+        return coerced
     if isinstance(shape, ListShape) and isinstance(value, list):
-        return [_coerce(v, shape.member) for v in value]
+        return [v for v in (_coerce(v, shape.member) for v in value) if v is not _UNSET]
     if isinstance(shape, MapShape) and isinstance(value, dict):
         return {str(k): _coerce(v, shape.value) for k, v in value.items()}
     if (

@@ -30,6 +30,12 @@ _NAME_PROPERTIES: Final[Mapping[str, str]] = {
     "AWS::SNS::Topic": "TopicName",
     "AWS::SQS::Queue": "QueueName",
     "AWS::S3::Bucket": "BucketName",
+    # Ref of a group is its GroupName, of a user its Username, of a resource server its
+    # Identifier, of a domain its Domain [D] the types' CloudFormation reference pages.
+    "AWS::Cognito::UserPoolGroup": "GroupName",
+    "AWS::Cognito::UserPoolUser": "Username",
+    "AWS::Cognito::UserPoolResourceServer": "Identifier",
+    "AWS::Cognito::UserPoolDomain": "Domain",
 }
 
 
@@ -133,13 +139,14 @@ class SymbolTable:
             if raw is None:
                 self._parameter_errors[name] = (
                     "no value: the parameter has no Default and no override",
-                    f"pass parameter_overrides={{{name!r}: ...}} or give it a Default",
+                    f"pass --parameter-overrides {name}=VALUE (or parameter_overrides in "
+                    "samconfig.toml) or give it a Default",
                 )
                 continue
             if type_.startswith("AWS::SSM::Parameter::Value") and name not in overrides:
                 self._parameter_errors[name] = (
                     f"its value lives in SSM parameter {raw!r}, which the harness cannot read",
-                    f"pass parameter_overrides={{{name!r}: ...}}",
+                    f"pass --parameter-overrides {name}=VALUE",
                 )
                 continue
             text = ",".join(map(plain_str, raw)) if isinstance(raw, list) else plain_str(raw)

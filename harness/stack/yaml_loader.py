@@ -16,22 +16,9 @@ class CloudFormationLoader(yaml.SafeLoader):
     """A SafeLoader that reads CloudFormation short-form tags as their long form.
 
     `!Ref X` becomes `{"Ref": "X"}`, `!GetAtt A.B` becomes `{"Fn::GetAtt": ["A", "B"]}`, and so on.
-    Duplicate mapping keys are an error, as in CloudFormation.
+    A key given twice in one mapping keeps its last value, as SAM CLI reads templates (samcli's
+    ``yaml_parse`` is PyYAML's SafeLoader, which does so).
     """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":str"):
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        "while constructing a mapping",
-                        node.start_mark,
-                        f"found duplicate key {key_node.value!r}",
-                        key_node.start_mark,
-                    )
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
 
 
 def _intrinsic_constructor(name: str) -> Callable[[CloudFormationLoader, yaml.Node], Any]:

@@ -49,7 +49,7 @@ class _TemplateProblem(HarnessInputError):
 def test_an_input_error_from_the_library_is_one_line_and_exit_2(
     command: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(_path: object) -> None:
+    def refuse(_path: object, **_kwargs: object) -> None:
         raise _TemplateProblem("template.yaml: what is wrong; what to do")
 
     monkeypatch.setattr(harness.stack, "load_stack", refuse)
@@ -64,7 +64,7 @@ def test_an_input_error_from_the_library_is_one_line_and_exit_2(
 def test_a_harness_bug_is_not_reported_as_bad_input(
     command: str, bug: type[Exception], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_path: object) -> None:
+    def broken(_path: object, **_kwargs: object) -> None:
         raise bug("a bug in the harness")
 
     monkeypatch.setattr(harness.stack, "load_stack", broken)

@@ -281,9 +281,9 @@ RAW_LAMBDA_CONFIG = (
           UsernameAttributes: [email]
           LambdaConfig:
             PreSignUp: !GetAtt SignUp.Arn
-            PostConfirmation: !Ref Confirm
-            CustomMessage: !Sub "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}\
-              :function:${Message}"
+            PostConfirmation: !GetAtt Confirm.Arn
+            CustomMessage: !Sub "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:\
+function:${Message}"
             DefineAuthChallenge: {"Fn::GetAtt": [Define, Arn]}
             PreTokenGenerationConfig:
               LambdaArn: !GetAtt Token.Arn
@@ -632,7 +632,7 @@ ERROR_CASES = {
         "Parameters:\n  Needed: {Type: String}\nResources:\n"
         + FUNCTION.format(name="Fn")
         + "      Environment:\n        Variables:\n          X: !Ref Needed\n",
-        r"Parameters\.Needed: no value: .*; pass parameter_overrides=\{'Needed': \.\.\.\}",
+        r"Parameters\.Needed: no value: .*; pass --parameter-overrides Needed=VALUE",
     ),
     "ref_to_nothing": (
         "Resources:\n"
@@ -667,10 +667,6 @@ ERROR_CASES = {
     "invalid_yaml": (
         "Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n   Properties: [\n",
         r"template\.yaml: line \d+, column \d+: invalid YAML",
-    ),
-    "duplicate_key": (
-        "Resources:\n" + POOL + "  Pool:\n    Type: AWS::SNS::Topic\n",
-        r"line 4, column 3: invalid YAML: .*duplicate key 'Pool'",
     ),
     "no_resources": ("AWSTemplateFormatVersion: '2010-09-09'\n", r"Resources: missing"),
 }
