@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 $(BIN)/harness: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,rie]'
 	touch $(BIN)/harness
 
 setup: $(BIN)/harness node-tools
@@ -24,9 +24,10 @@ node-tools: $(BIN)/harness
 replay: setup
 	$(BIN)/harness replay events/replays/sample.ps1
 
-# Both cores: pytest-xdist spreads the suite over two workers.
+# Every core: pytest-xdist spreads the suite over one worker per core (slow tests included;
+# `pytest -m "not slow"` leaves them out locally).
 test: setup
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n auto
 
 lint: setup
 	$(BIN)/ruff check .

@@ -235,6 +235,10 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
             lines.extend(
                 _wrap(f"{result.record.error.code}: {result.record.error.message}", indent, width)
             )
+        for invocation in result.record.invocations:
+            if invocation.runtime_error is not None:
+                text = f"{invocation.function}: {invocation.runtime_error}"
+                lines.extend(_wrap(text, indent, width))
         for sent in result.record.deliveries:
             lines.extend(_wrap(f"delivered: {sent}", indent, width))
         for failure in result.failures:
@@ -354,6 +358,9 @@ def call_line(result: CallResult) -> str:
     outcome = _outcome_text(result)
     if result.record.error is not None:
         outcome = f"✗ {result.record.error.code}: {result.record.error.message}"
+    for invocation in result.record.invocations:
+        if invocation.runtime_error is not None:
+            outcome += f" ({invocation.function}: {invocation.runtime_error})"
     return "  ".join([_who(result), " ".join(cells) or "(no trigger)", outcome])
 
 

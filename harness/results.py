@@ -52,6 +52,16 @@ class Invocation:
     traceback: str | None = field(default=None, repr=False)
     event: dict[str, Any] = field(default_factory=dict, repr=False)
     response: dict[str, Any] | None = field(default=None, repr=False)
+    #: The function error's message (Lambda's ``errorMessage``).
+    error_message: str | None = field(default=None, repr=False)
+
+    @property
+    def runtime_error(self) -> str | None:
+        """``errorType: errorMessage`` when the runtime could not run the code (an import or
+        syntax error, a missing handler...): Cognito's own answer names only the type."""
+        if self.error_type is None or not self.error_type.startswith("Runtime."):
+            return None
+        return f"{self.error_type}: {self.error_message or ''}".rstrip(": ")
 
     def to_json(self, verbose: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -68,6 +78,8 @@ class Invocation:
             else round(self.init_duration_ms, 3),
             "error": self.error,
         }
+        if self.runtime_error is not None:
+            data["runtimeError"] = self.runtime_error
         if verbose:
             data["event"] = self.event
             data["response"] = self.response

@@ -47,12 +47,12 @@ class CognitoApp:
         record: Path | None = None,
         wire_created_pools: bool = False,
     ) -> None:
-        from moto.moto_server.werkzeug_app import create_backend_app
+        from harness.emulator.moto_app import MotoCognitoApp
 
         self.emulator = emulator
         self.out = out
         self.lock = threading.Lock()
-        self.moto = create_backend_app("cognito-idp")
+        self.moto = MotoCognitoApp()  # moto's cognito-idp handlers, without Flask
         self.recorder = Recorder(record) if record else None
         self.results: list[CallResult] = []
         self.wire_created_pools = wire_created_pools

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from harness.emulator import Emulator
 from harness.emulator.sdk_client import emulated_client
+from harness.emulator.snapshot import Snapshot
 from harness.invokers import Invoker
 from harness.results import CallRecord, Invocation
 from harness.settings import Settings
@@ -90,7 +91,11 @@ class CognitoPool:
         overrides: Mapping[str, Any] | None = None,
         pool: str | None = None,
         client: str | None = None,
+        snapshot: Snapshot | None = None,
     ) -> None:
+        """``snapshot``: start from this state of a pool of the same stack, pool, client and
+        overrides (:meth:`Emulator.snapshot`) instead of building it: what the pytest plugin
+        does for every test after the first."""
         stack = template if isinstance(template, Stack) else load_stack(Path(template))
         if isinstance(settings, Mapping):
             settings = Settings().with_overrides(settings)
@@ -99,11 +104,12 @@ class CognitoPool:
         )
         self.expected_errors: set[str] = set()
         self._client: Any = None
+        self._snapshot = snapshot
 
     # lifecycle -----------------------------------------------------------------------------
 
     def __enter__(self) -> CognitoPool:
-        self.emulator.start()
+        self.emulator.start(snapshot=self._snapshot)
         return self
 
     def __exit__(self, *exc: object) -> None:

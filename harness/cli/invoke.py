@@ -62,7 +62,9 @@ def invoke_command(
     from harness.invokers.env_vars import apply_env_vars, load_env_vars
     from harness.invokers.local_aws import emulated_tables
 
-    stack = command_stack(template_path, parameter_overrides, config_env)
+    # Only this function's code must run here (none of it when the deployed one runs).
+    need = [] if invoke_mode == "lambda" else [logical_id]
+    stack = command_stack(template_path, parameter_overrides, config_env, need_code=need)
     function = stack.functions.get(logical_id)
     if function is None and logical_id in stack.not_created:
         parameters = " ".join(f"{k}={v}" for k, v in stack.parameters.items())

@@ -6,7 +6,7 @@ differently (``--output`` writes a report, an event or a replay), the wording is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
@@ -99,14 +99,20 @@ def parameter_options(function: F) -> F:
 
 
 def command_stack(
-    template_path: Path, parameter_overrides: tuple[str, ...], config_env: str
+    template_path: Path,
+    parameter_overrides: tuple[str, ...],
+    config_env: str,
+    need_code: Iterable[str] | None = None,
 ) -> Stack:
-    """The template a command runs, with its parameter values (command line, else samconfig)."""
+    """The template a command runs, with its parameter values (command line, else samconfig).
+
+    ``need_code``: the functions whose code must run here (default: the triggers).
+    """
     from harness.stack import load_stack
     from harness.stack.parameters import effective_overrides
 
     values = effective_overrides(template_path, parameter_overrides, config_env)
-    stack = load_stack(template_path, parameter_overrides=values)
+    stack = load_stack(template_path, parameter_overrides=values, need_code=need_code)
     for note in stack.notes:
         click.echo(note, err=True)
     return stack

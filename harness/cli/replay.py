@@ -95,7 +95,10 @@ def replay(
     if output is not None:
         check_writable(output, "--output")
     Settings().with_overrides(overrides or {})  # a bad --set fails before any work
-    stack = command_stack(template_path, parameter_overrides, config_env)
+    # The deployed pool or the deployed functions run the code: none of it must run here.
+    deployed = live or invoke_mode == "lambda"
+    need: list[str] | None = [] if deployed else None
+    stack = command_stack(template_path, parameter_overrides, config_env, need_code=need)
     loaded = load_replay(list(paths), setup_path)
     show = (
         _progress if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty() else None

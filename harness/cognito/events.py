@@ -37,14 +37,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
-
-from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import (
-    BaseTriggerEvent,
-    PreTokenGenerationV2TriggerEvent,
-)
+from typing import TYPE_CHECKING, Any, Final
 
 from harness.cognito.triggers import BY_NAME, TRIGGERS
+
+if TYPE_CHECKING:  # Powertools is imported when a data class is asked for, not at start-up
+    from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import (
+        BaseTriggerEvent,
+    )
 from harness.errors import HarnessInputError, close_matches
 
 __all__ = [
@@ -124,8 +124,9 @@ class TriggerSourceSpec:
     Attributes:
         trigger_source: the `triggerSource` value, e.g. "PreSignUp_SignUp".
         trigger: the LambdaConfig key of the trigger that receives it, e.g. "PreSignUp".
-        data_class: the Powertools data class that parses the source's default event (the event
-            of `default_token_version` for pre token generation).
+        data_class_name: the name of the Powertools data class (in `cognito_user_pool_event`)
+            that parses the source's default event (the event of `default_token_version` for
+            pre token generation); `data_class` is the class.
         user_status: `cognito:user_status` put into `request.userAttributes` (with `sub`), or None
             when the user does not exist yet (pre sign-up, migration, client credentials).
         client_id_applicable: False when the API call behind the source takes no app client
@@ -136,7 +137,7 @@ class TriggerSourceSpec:
 
     trigger_source: str
     trigger: str
-    data_class: type[BaseTriggerEvent]
+    data_class_name: str
     user_status: str | None = "CONFIRMED"
     client_id_applicable: bool = True
     token_versions: tuple[str, ...] = (LAMBDA_VERSION_1,)
@@ -151,28 +152,39 @@ class TriggerSourceSpec:
         """The part of the source after the trigger prefix, e.g. "AdminCreateUser"."""
         return self.trigger_source.partition("_")[2]
 
+    @property
+    def data_class(self) -> type[BaseTriggerEvent]:
+        """The Powertools data class that parses this source's default event."""
+        return _data_class(self.data_class_name)
+
     def data_class_for(self, token_version: str) -> type[BaseTriggerEvent]:
         """The Powertools data class that parses this source's event for `token_version`."""
         if self.trigger == "PreTokenGeneration" and token_version in ("V2_0", "V3_0"):
-            return PreTokenGenerationV2TriggerEvent
+            return _data_class(_V2_DATA_CLASS)
         return self.data_class
+
+
+_V2_DATA_CLASS = "PreTokenGenerationV2TriggerEvent"
+
+
+def _data_class(name: str) -> type[BaseTriggerEvent]:
+    from aws_lambda_powertools.utilities.data_classes import cognito_user_pool_event
+
+    data_class: type[BaseTriggerEvent] = getattr(cognito_user_pool_event, name)
+    return data_class
 
 
 def _specs() -> dict[str, TriggerSourceSpec]:
     # Every source of the trigger table, with the Powertools data class that parses it.
-    from aws_lambda_powertools.utilities.data_classes import cognito_user_pool_event
-
     specs: list[TriggerSourceSpec] = []
     for trigger in TRIGGERS:
-        data_class = getattr(cognito_user_pool_event, trigger.data_class)
         for source in trigger.sources:
-            if source.token_versions == ("V3_0",):
-                data_class = PreTokenGenerationV2TriggerEvent
+            v3_only = source.token_versions == ("V3_0",)
             specs.append(
                 TriggerSourceSpec(
                     f"{trigger.prefix}_{source.suffix}",
                     trigger.name,
-                    data_class,
+                    _V2_DATA_CLASS if v3_only else trigger.data_class,
                     user_status=source.user_status,
                     client_id_applicable=source.client_id_applicable,
                     token_versions=source.token_versions,

@@ -188,6 +188,7 @@ class TriggerDispatcher:
             error=error.to_dict() if error is not None else None,
             logs=scrub(result.logs, secrets),
             error_type="Timeout" if result.timed_out else result.error_type,
+            error_message=result.error_message,
             traceback=scrub(result.traceback, secrets) if result.traceback else None,
             response=_redact_response(response) if response is not None else None,
         )

@@ -16,13 +16,14 @@ which trigger, and the tables, under the names the functions see in their enviro
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import boto3
 from moto import mock_aws
+from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidParameter
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
 from harness.cognito import errors
@@ -33,6 +34,8 @@ from harness.emulator.sdk_secret import with_secret_hash
 from harness.emulator.seeding import dynamodb_item, table_items
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
+from harness.emulator.snapshot import Snapshot
+from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.template_resources import create_pool_resources
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
@@ -181,11 +184,16 @@ class Emulator:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start(self) -> None:
+    def start(self, snapshot: Snapshot | None = None) -> None:
+        """Start moto's mock and build the pool, or put back a ``snapshot`` of the same stack,
+        pool and client (:meth:`snapshot`), which is much faster than building."""
         self._mock = mock_aws()
         self._mock.start()
         try:
-            self._build()
+            if snapshot is None:
+                self._build()
+            else:
+                self._restore(snapshot)
         except BaseException:
             self.stop()
             raise
@@ -196,6 +204,34 @@ class Emulator:
             self._mock.stop()
             self._mock = None
 
+    #: The emulator's own state, besides moto's, that a snapshot holds.
+    _OWN_STATE = (
+        "calls",
+        "sessions",
+        "id_map",
+        "_adopted",
+        "user_pool_id",
+        "client_id",
+        "client_ids",
+    )
+
+    def snapshot(self) -> Snapshot:
+        """This started emulator's state (moto's backends of the stack's services, and its own),
+        to start other emulators of the same stack, pool and client from
+        (:mod:`harness.emulator.snapshot`); settings and the invoker may differ."""
+        own = {name: getattr(self, name) for name in self._OWN_STATE}
+        built_from = (self.stack.account_id, self.region, self.pool_spec, self.client_spec)
+        return take_snapshot(self.stack.account_id, self.region, own, built_from)
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        here = (self.stack.account_id, self.region, self.pool_spec, self.client_spec)
+        if snapshot.built_from != here:
+            raise ValueError("the snapshot is of another stack, pool, client or overrides")
+        snapshot.install()
+        for name, value in snapshot.own().items():
+            setattr(self, name, value)
+        self._wire()
+
     def _build(self) -> None:
         with harness_own_calls():  # the harness's own set-up is not the app's traffic
             self._create_resources()
@@ -203,24 +239,36 @@ class Emulator:
         create_pool_resources(self.target, self.stack, self.pool_spec)
 
     def _create_resources(self) -> None:
-        cognito = boto3.client("cognito-idp", region_name=self.region)
-        dynamodb = self.trigger_client("dynamodb")
-        for table in self.stack.tables.values():
-            dynamodb.create_table(**table.create_table_kwargs())
+        # The tables through the AWS the triggers reach (the in-process mock, or the invoker's
+        # local server). The pool and clients straight into moto's cognito-idp backend, as
+        # moto's CreateUserPool, SetUserPoolMfaConfig and CreateUserPoolClient handlers pass
+        # their requests on: no boto3 client to build (its models and endpoints to load).
+        if self.stack.tables:
+            dynamodb = self.trigger_client("dynamodb")
+            for table in self.stack.tables.values():
+                dynamodb.create_table(**table.create_table_kwargs())
         set_up_sandbox(self.stack, aws_endpoint_url_of(self.invoker), self.region)
-        created = cognito.create_user_pool(**self.pool_spec.create_user_pool_kwargs())
-        self.user_pool_id = created["UserPool"]["Id"]
-        mfa = self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id)
+        backend = cognitoidp_backends[self.stack.account_id][self.region]
+        request = _as_sent(self.pool_spec.create_user_pool_kwargs())
+        self.user_pool_id = backend.create_user_pool(request.pop("PoolName"), request).id
+        mfa = _as_sent(self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id))
         if mfa:
-            cognito.set_user_pool_mfa_config(**mfa)
+            sms, token = mfa.get("SmsMfaConfiguration"), mfa.get("SoftwareTokenMfaConfiguration")
+            if sms is None and token is None:  # moto's (and Cognito's) check of the request
+                raise MotoInvalidParameter(
+                    "At least one of [SmsMfaConfiguration] or [SoftwareTokenMfaConfiguration] "
+                    "must be provided."
+                )
+            backend.set_user_pool_mfa_config(self.user_pool_id, sms, token, mfa["MfaConfiguration"])
         #: The emulated ClientId of each app client (logical id → id).
         self.client_ids: dict[str, str] = {}
         specs = {**self.client_specs, self.client_spec.logical_id: self.client_spec}
         for logical_id, spec in specs.items():
-            client = cognito.create_user_pool_client(
-                **spec.create_user_pool_client_kwargs(self.user_pool_id)
-            )["UserPoolClient"]
-            self.client_ids[logical_id] = client["ClientId"]
+            request = _as_sent(spec.create_user_pool_client_kwargs(self.user_pool_id))
+            client = backend.create_user_pool_client(
+                request.pop("UserPoolId"), request.pop("GenerateSecret", False), request
+            )
+            self.client_ids[logical_id] = client.id
         self.client_id = self.client_ids[self.client_spec.logical_id]
 
     def _wire(self) -> None:
@@ -472,6 +520,11 @@ _AUTH_FLOW_NAMES = frozenset(
         "USER_PASSWORD_AUTH",
     }
 )
+
+
+def _as_sent(request: Mapping[str, Any] | None) -> Any:
+    """A request's parameters as moto's handlers receive them: through JSON."""
+    return json.loads(json.dumps(request)) if request is not None else None
 
 
 def _check_override(overrides: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> None:

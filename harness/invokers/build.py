@@ -62,7 +62,7 @@ def stale_reason(template: Path, functions: Iterable[FunctionSpec]) -> str | Non
     for function in functions:
         if not (build / function.logical_id).is_dir():
             return f"{function.logical_id} is not built"
-        for folder in (function.code_uri, *(content for _, content in function.layers)):
+        for folder in (function.code_uri, *function.layers):
             if _newest_file_mtime(folder) > built_at:
                 return f"{folder} has changed since the build"
     return None
@@ -76,8 +76,8 @@ def sam_executable() -> str:
     found = shutil.which("sam")
     if found is None:
         raise InvokerError(
-            "sam (aws-sam-cli) is not installed; run `pip install aws-sam-cli` "
-            "(it is in the project's dev extras: pip install -e '.[dev]')"
+            "sam (aws-sam-cli) is not installed; it comes with the rie extra: "
+            "pip install 'cognito-trigger-harness[rie]'"
         )
     return found
 

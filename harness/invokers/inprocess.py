@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.invokers.base import InvokerError, InvokeResult, lambda_environment
+from harness.invokers.base import InvokeResult, lambda_environment
 from harness.invokers.lambda_context import LambdaContext
+from harness.invokers.namespaces import NAMESPACES, code_roots, import_failure
 from harness.stack import FunctionSpec
 
 
@@ -112,9 +113,8 @@ class InProcessInvoker:
 
     Fast and debuggable (breakpoints work), with Lambda's environment variables set around
     each call and Cognito's 5-second limit enforced on a daemon worker thread. Modules are imported
-    once per process and stay warm, as in a Lambda execution environment. Two functions whose
-    CodeUri hold different modules of the same name cannot share one process: that is an error
-    that names them (use ``--invoke rie``).
+    once per process and stay warm, as in a Lambda execution environment; each function's CodeUri
+    (with its local layers) is an import namespace of its own (:mod:`.namespaces`).
     """
 
     name = "inprocess"
@@ -123,29 +123,21 @@ class InProcessInvoker:
 
     def __init__(self, region: str = "us-east-1") -> None:
         self.region = region
-        self._handlers: dict[tuple[Path, str], Callable[..., Any]] = {}
+        self._handlers: dict[tuple[Path, tuple[Path, ...], str], Callable[..., Any]] = {}
         self._worker: _Worker | None = None  # started by the first invocation
         self._stdout = _routed("stdout")
         self._stderr = _routed("stderr")
 
     def _load(self, function: FunctionSpec) -> tuple[Callable[..., Any], float | None]:
-        key = (function.code_uri, function.handler)
+        key = (function.code_uri, function.layers, function.handler)
         if key in self._handlers:
             return self._handlers[key], None
         module_name, _, attribute = function.handler.rpartition(".")
         if not module_name:
             raise ImportError(f"Bad handler '{function.handler}': expected module.function")
-        code_dir = str(function.code_uri)
-        loaded = sys.modules.get(module_name)
-        if loaded is not None:
-            origin = Path(getattr(loaded, "__file__", "") or "").resolve().parent
-            if origin != function.code_uri.resolve():
-                raise ImportError(
-                    f"{function.logical_id}: module '{module_name}' is already loaded from "
-                    f"{origin}; functions with same-named modules need --invoke rie"
-                )
-        if code_dir not in sys.path:
-            sys.path.insert(0, code_dir)
+        roots = code_roots(function)
+        NAMESPACES.set_aside(module_name.partition(".")[0], roots)
+        NAMESPACES.set_aside(module_name, roots)
         started = time.perf_counter()
         module = importlib.import_module(module_name)
         init_ms = (time.perf_counter() - started) * 1000
@@ -180,18 +172,29 @@ class InProcessInvoker:
 
     def _call_captured(self, function: FunctionSpec, payload: str) -> InvokeResult:
         result = InvokeResult()
+        if not function.runtime.startswith("python"):
+            # Never import another language's code as Python.
+            result.error_type = "Runtime.Unsupported"
+            result.error_message = (
+                f"{function.logical_id} runs {function.runtime}: the in-process invoker runs "
+                "Python functions only (use --invoke auto for Node.js, --invoke sam or --invoke "
+                "lambda for others)"
+            )
+            return result
         with self._environment(function):
+            NAMESPACES.activate(code_roots(function))
             try:
                 handler, result.init_duration_ms = self._load(function)
             except _HandlerNotFound as error:  # the module loads; the function is not in it
                 result.error_type = "Runtime.HandlerNotFound"
                 result.error_message = f"{function.handler} is undefined or not exported ({error})"
                 return result
-            except Exception as error:  # what Lambda reports as Runtime.ImportModuleError
-                result.error_type = "Runtime.ImportModuleError"
-                result.error_message = f"Unable to import module '{function.handler}': {error}"
+            except Exception as error:  # what Lambda reports for code that does not load
+                result.error_type, result.error_message = import_failure(function, error)
                 result.traceback = traceback.format_exc()
                 return result
+            finally:
+                NAMESPACES.settle()
             context = LambdaContext(
                 function_name=function.function_name,
                 memory_limit_in_mb=function.memory_size,
@@ -218,15 +221,10 @@ class InProcessInvoker:
                     result.error_type = "Runtime.MarshalError"
                     result.error_message = "Unable to marshal response: not JSON serializable"
             result.duration_ms = (time.perf_counter() - started) * 1000
+            NAMESPACES.settle()
         return result
 
     def invoke(self, function: FunctionSpec, event: dict[str, Any], timeout: float) -> InvokeResult:
-        if not function.runtime.startswith("python"):
-            raise InvokerError(
-                f"{function.logical_id}: --invoke inprocess imports Python handlers, not "
-                f"{function.runtime} ones; use --invoke auto (the default) for Node.js, "
-                "--invoke sam or --invoke lambda for other runtimes"
-            )
         payload = json.dumps(event)
         worker = self._worker
         if worker is None:

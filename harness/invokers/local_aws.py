@@ -18,10 +18,13 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import boto3
 
@@ -36,11 +39,54 @@ FAKE_CREDENTIALS = {
 }
 
 
+#: How long a port handed out by :func:`free_port` stays reserved for its process: far longer
+#: than a runtime emulator takes to bind it.
+RESERVATION_SECONDS = 60.0
+_reserved: dict[int, tuple[float, IO[bytes]]] = {}
+_reserved_lock = threading.Lock()
+
+
 def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port free on 127.0.0.1 right now, and reserved for this process for a while.
+
+    The port is handed to a child process (a runtime emulator) that binds it a moment later.
+    Other harness processes (pytest-xdist workers, a replay beside a test run) probing at the
+    same moment could be handed the same port by the OS in that moment; a harness process
+    therefore takes an exclusive lock on a file named after the port, in the temporary
+    directory, and the others pass over a locked port. The lock goes with the process, or
+    after :data:`RESERVATION_SECONDS`.
+    """
+    directory = Path(tempfile.gettempdir()) / "cognito-trigger-harness-ports"
+    directory.mkdir(exist_ok=True)
+    with _reserved_lock:
+        now = time.monotonic()
+        for port, (since, held) in list(_reserved.items()):
+            if now - since > RESERVATION_SECONDS:
+                held.close()  # closing the file releases its lock
+                del _reserved[port]
+        while True:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = int(probe.getsockname()[1])
+            if port in _reserved:
+                continue
+            lock = open(directory / f"{port}.lock", "wb")  # noqa: SIM115 - held past this call
+            if _try_lock(lock):
+                _reserved[port] = (now, lock)
+                return port
+            lock.close()  # another harness process reserved it: probe again
+
+
+def _try_lock(file: IO[bytes]) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: the OS's choice alone
+        return True
+    try:
+        fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 class LocalAwsServer:

@@ -156,16 +156,8 @@ class NodeRuntime:
         return [*argv, *self._clients[major], function.handler]
 
     def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
-        major = runtime_major(function.runtime)
-        folders: list[str] = []
-        for logical_id, content in reversed(function.layers):
-            built = build / logical_id
-            root = built if built.is_dir() else content
-            folders += [
-                str(root / "nodejs" / f"node{major}" / "node_modules"),
-                str(root / "nodejs" / "node_modules"),
-            ]
-        folders.append(str(build / function.logical_id))
+        # The layers' folders come in NODE_PATH order (harness.stack.code.layer_paths).
+        folders = [*map(str, function.layers), str(build / function.logical_id)]
         return {"NODE_PATH": os.pathsep.join(folders)}
 
     @staticmethod

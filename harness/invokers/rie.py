@@ -70,7 +70,7 @@ class PythonRuntime:
         if importlib.util.find_spec("awslambdaric") is None:
             raise InvokerError(
                 "--invoke rie needs AWS's Python runtime interface client in this interpreter: "
-                "pip install awslambdaric"
+                "pip install 'cognito-trigger-harness[rie]'"
             )
 
     def build_path(self) -> list[str]:

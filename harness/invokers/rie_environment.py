@@ -106,7 +106,7 @@ def rie_binary(why: str = "--invoke rie") -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise InvokerError(
             f"{why} needs aws-sam-cli in this interpreter (it ships the Lambda runtime "
-            "interface emulator): pip install aws-sam-cli"
+            "interface emulator): pip install 'cognito-trigger-harness[rie]'"
         )
     machine = platform.machine().lower()
     arch = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(

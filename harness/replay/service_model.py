@@ -11,18 +11,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 from harness.replay.model import Hidden, ReplayError, suggest
+from harness.stack.specs import api_model
 
 SERVICE = "cognito-idp"
 
 
-@functools.cache
 def service_model() -> ServiceModel:
-    return botocore.session.get_session().get_service_model(SERVICE)
+    return api_model(SERVICE)
 
 
 @functools.cache

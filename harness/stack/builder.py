@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Final, NoReturn
 
 from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS
-from harness.stack.errors import did_you_mean
+from harness.stack.code import inline_code_directory, layer_paths
+from harness.stack.errors import TemplateError, did_you_mean
 from harness.stack.intrinsics import Evaluator, is_intrinsic
 from harness.stack.nested import NESTED_TYPES, child_template, merge
 from harness.stack.schema import validate
@@ -22,7 +23,6 @@ from harness.stack.specs import (
     CLIENT_TYPE,
     FUNCTION_TYPES,
     GROUP_TYPE,
-    LAYER_TYPES,
     PLACEHOLDER_RE,
     POOL_RESOURCE_TYPES,
     POOL_TYPE,
@@ -73,6 +73,7 @@ class _Builder:
         self.check_handlers = check_handlers
         self.template_dir = r.symbols.path.parent
         self.sam_triggers: dict[str, dict[str, str]] = {}  # pool -> trigger -> function
+        self.problems: dict[str, TemplateError] = {}  # function -> why it cannot run here
 
     def active(self, types: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
         wanted = set(types)
@@ -97,32 +98,45 @@ class _Builder:
         return props
 
     def function(self, logical_id: str, resource: dict[str, Any]) -> FunctionSpec:
+        """The function's spec; what keeps it from running locally is its ``problem``.
+
+        A function nothing needs (not a trigger, not the one ``harness invoke`` runs) must not
+        block the command: S3 or inline code of another language, an unbuilt folder, an
+        environment variable from an attribute the harness cannot know. Whether a problem is
+        fatal is decided once the pools say which functions are triggers (:func:`load_stack`).
+        """
+        try:
+            return self._function(logical_id, resource)
+        except TemplateError as error:
+            self.problems[logical_id] = error
+            props = self.function_properties(logical_id, resource)
+            handler, runtime = props.get("Handler"), props.get("Runtime")
+            return FunctionSpec(
+                logical_id=logical_id,
+                code_uri=self.template_dir,
+                handler=handler if isinstance(handler, str) else "",
+                runtime=runtime if isinstance(runtime, str) else "",
+                timeout=3.0,
+                memory_size=128,
+                environment={},
+                architectures=("x86_64",),
+                function_name=self.symbols.physical_name(logical_id, "FunctionName"),
+                arn=self.symbols.function_arn(logical_id, logical_id),
+                problem=str(error),
+            )
+
+    def _function(self, logical_id: str, resource: dict[str, Any]) -> FunctionSpec:
         r = self.r
         props = self.function_properties(logical_id, resource)
         sam = resource["Type"] == SAM_FUNCTION
         if r.resolve(props.get("PackageType", "Zip"), logical_id) == "Image":
             self.deployed_only(f"{logical_id}.PackageType", "a container image")
-        code_key = "CodeUri" if sam else "Code"
-        if sam and "InlineCode" in props:
-            self.deployed_only(f"{logical_id}.InlineCode", "inline code")
-        raw_code = props.get(code_key)
-        if raw_code is None:
-            r.fail(f"{logical_id}.{code_key}", "missing", f"set {code_key} to the code's directory")
-        code = r.resolve(raw_code, f"{logical_id}.{code_key}")
-        if not isinstance(code, str) or code.startswith("s3://"):
-            self.deployed_only(f"{logical_id}.{code_key}", f"code in S3 ({code!r})")
-        code_uri = (self.template_dir / code).resolve()
-        if not code_uri.is_dir():
-            r.fail(
-                f"{logical_id}.{code_key}",
-                f"{code!r} is not a directory (looked for {code_uri})",
-                "point it at the directory holding the handler module, relative to the template",
-            )
         for key in ("Handler", "Runtime"):
             if props.get(key) is None:
                 r.fail(f"{logical_id}.{key}", "missing", f"set {key} (or Globals.Function.{key})")
         handler = r.resolve_str(props["Handler"], f"{logical_id}.Handler")
         runtime = r.resolve_str(props["Runtime"], f"{logical_id}.Runtime")
+        code_uri = self.code_directory(logical_id, props, sam, runtime)
         if self.check_handlers:
             self.check_handler(logical_id, handler, runtime, code_uri)
         timeout = float(r.resolve_str(props.get("Timeout", 3), f"{logical_id}.Timeout"))
@@ -146,27 +160,49 @@ class _Builder:
             architectures=tuple(map(str, architectures)),
             function_name=self.symbols.physical_name(logical_id, "FunctionName"),
             arn=self.symbols.function_arn(logical_id, logical_id),
-            layers=self.local_layers(props.get("Layers")),
+            layers=layer_paths(
+                r,
+                self.symbols.resources,
+                self.template_dir,
+                logical_id,
+                props.get("Layers"),
+                runtime,
+            ),
         )
 
-    def local_layers(self, raw: Any) -> tuple[tuple[str, Path], ...]:
-        """The ``!Ref``-erenced layers of this template whose content is a local folder."""
-        found: list[tuple[str, Path]] = []
-        for entry in raw if isinstance(raw, list) else []:
-            ref = entry.get("Ref") if isinstance(entry, dict) else None
-            resource = self.symbols.resources.get(ref) if isinstance(ref, str) else None
-            if resource is None or resource.get("Type") not in LAYER_TYPES:
-                continue
-            props = resource.get("Properties") or {}
-            content = self.r.resolve(props.get("ContentUri", props.get("Content")), f"{ref}")
-            if isinstance(content, str) and not content.startswith("s3://"):
-                found.append((str(ref), (self.template_dir / content).resolve()))
-        return tuple(found)
+    def code_directory(
+        self, logical_id: str, props: Mapping[str, Any], sam: bool, runtime: str
+    ) -> Path:
+        """Where the function's code is: its CodeUri / Code folder, or its inline code written
+        out as Lambda does (SAM's InlineCode and CloudFormation's Code.ZipFile: ``index.py``)."""
+        r = self.r
+        code_key = "CodeUri" if sam else "Code"
+        raw_code = props.get(code_key)
+        if sam and "InlineCode" in props:
+            source = r.resolve_str(props["InlineCode"], f"{logical_id}.InlineCode")
+            return inline_code_directory(source, runtime)
+        if isinstance(raw_code, dict) and "ZipFile" in raw_code:
+            source = r.resolve_str(raw_code["ZipFile"], f"{logical_id}.Code.ZipFile")
+            return inline_code_directory(source, runtime)
+        if raw_code is None:
+            r.fail(f"{logical_id}.{code_key}", "missing", f"set {code_key} to the code's directory")
+        code = r.resolve(raw_code, f"{logical_id}.{code_key}")
+        if not isinstance(code, str) or code.startswith("s3://"):
+            self.deployed_only(f"{logical_id}.{code_key}", f"code in S3 ({code!r})")
+        code_uri = (self.template_dir / code).resolve()
+        if not code_uri.is_dir():
+            r.fail(
+                f"{logical_id}.{code_key}",
+                f"{code!r} is not a directory (looked for {code_uri})",
+                "point it at the directory holding the handler module, relative to the template "
+                "(or build it first)",
+            )
+        return code_uri
 
     def deployed_only(self, where: str, what: str) -> NoReturn:
         self.r.fail(
             where,
-            f"{what}: deployed-only code the harness cannot run in-process",
+            f"{what}: deployed-only code the harness cannot run locally",
             "give a local directory (CodeUri / Code), or use --invoke lambda",
         )
 
@@ -478,10 +514,14 @@ def load_stack(
     account_id: str = "123456789012",
     parameter_overrides: Mapping[str, str] | None = None,
     check_handlers: bool = True,
+    need_code: Iterable[str] | None = None,
 ) -> Stack:
     """Read a SAM template into a `Stack`; raise `TemplateError` on anything unusable.
 
     `check_handlers=False` skips checking that each Python handler module exists under CodeUri.
+    `need_code` names the functions whose code must run here (default: every function wired
+    as a trigger of a pool); any other function that cannot run locally keeps its reason in
+    `FunctionSpec.problem` instead of failing the load.
     """
     path = Path(path).absolute()
     doc = parse(path)
@@ -502,6 +542,13 @@ def load_stack(
     tables = {lid: builder.table(lid, res) for lid, res in builder.active(TABLE_TYPES)}
     pools = {lid: builder.pool(lid, res, functions) for lid, res in builder.active([POOL_TYPE])}
     clients = {lid: builder.client(lid, res, pools) for lid, res in builder.active([CLIENT_TYPE])}
+    needed = (
+        {lid for pool in pools.values() for lid in pool.triggers.values()}
+        if need_code is None
+        else set(need_code)
+    )
+    for logical_id in sorted(needed & builder.problems.keys()):
+        raise builder.problems[logical_id]
     pool_resources = {
         lid: builder.pool_resource(lid, res, pools)
         for kind in POOL_RESOURCE_TYPES
@@ -518,6 +565,7 @@ def load_stack(
             account_id=account_id,
             parameter_overrides=values,
             check_handlers=check_handlers,
+            need_code=need_code,
         )
         children.append((lid, child))
     stack = Stack(

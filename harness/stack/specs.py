@@ -22,14 +22,13 @@ from harness.errors import close_matches
 from harness.stack.errors import TemplateError
 
 if TYPE_CHECKING:
-    from botocore.model import Shape
+    from botocore.model import ServiceModel, Shape
 
 # The resource types the harness models.
 TABLE_TYPES: Final = frozenset({"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"})
 SAM_FUNCTION: Final = "AWS::Serverless::Function"
 LAMBDA_FUNCTION: Final = "AWS::Lambda::Function"
 FUNCTION_TYPES: Final = frozenset({SAM_FUNCTION, LAMBDA_FUNCTION})
-LAYER_TYPES: Final = frozenset({"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"})
 POOL_TYPE: Final = "AWS::Cognito::UserPool"
 CLIENT_TYPE: Final = "AWS::Cognito::UserPoolClient"
 
@@ -95,9 +94,11 @@ class FunctionSpec:
     architectures: tuple[str, ...]
     function_name: str
     arn: str = ""
-    #: The layers of this template the function uses, in order: (logical id, local content
-    #: folder). Layers given by ARN are not local and not listed.
-    layers: tuple[tuple[str, Path], ...] = ()
+    #: Import folders of the function's local layers (see :mod:`harness.stack.code`).
+    layers: tuple[Path, ...] = ()
+    #: Why the function cannot run here (deployed-only code, an unbuilt folder...), or None.
+    #: Only a function a command needs makes that an error (``load_stack(need_code=...)``).
+    problem: str | None = None
     #: A function outside the template (a trigger wired to a parameter's ARN, an import): only
     #: ``--invoke lambda`` can run it; the others show its runs as "not in this template".
     external: bool = False
@@ -377,13 +378,19 @@ def unknown_trigger(name: str) -> tuple[str, str]:
 
 
 @cache
-def _input_shape(service: str, operation: str) -> Shape:
+def api_model(service: str) -> ServiceModel:
+    """botocore's model of an AWS service, loaded once per process for every user (each
+    botocore session would load and parse its JSON again)."""
     # botocore comes with boto3; loading its model costs ~0.2 s once, and only kwargs builders
     # use it: load_stack() stays fast.
     import botocore.session
 
-    model = botocore.session.get_session().get_service_model(service)
-    shape = model.operation_model(operation).input_shape
+    return botocore.session.get_session().get_service_model(service)
+
+
+@cache
+def _input_shape(service: str, operation: str) -> Shape:
+    shape = api_model(service).operation_model(operation).input_shape
     assert shape is not None
     return shape
 

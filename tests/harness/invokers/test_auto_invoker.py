@@ -29,6 +29,8 @@ Resources:
       ContentUri: layers/shared
   Later:
     Type: AWS::Serverless::LayerVersion
+    Metadata:
+      BuildMethod: nodejs20.x
     Properties:
       ContentUri: layers/later
   Pool:
@@ -45,6 +47,8 @@ Resources:
 
 def _template(tmp_path: Path, runtime: str, handler: str = "app.handler") -> Path:
     (tmp_path / "fn").mkdir()
+    (tmp_path / "layers" / "shared").mkdir(parents=True)
+    (tmp_path / "layers" / "later").mkdir()
     (tmp_path / "fn" / "app.py").write_text("def handler(event, context):\n    return event\n")
     path = tmp_path / "template.yaml"
     path.write_text(TEMPLATE.format(runtime=runtime, handler=handler))
@@ -86,21 +90,20 @@ def test_auto_runs_python_only_stacks_in_process(tmp_path: Path) -> None:
 
 def test_inprocess_refuses_a_node_function_instead_of_importing_it(tmp_path: Path) -> None:
     stack = load_stack(_template(tmp_path, "nodejs20.x"))
-    invoker = InProcessInvoker()
-    with pytest.raises(InvokerError, match=r"not nodejs20\.x ones; use --invoke auto"):
-        invoker.invoke(stack.functions["Fn"], {}, 5)
+    result = InProcessInvoker().invoke(stack.functions["Fn"], {}, 5)
+    assert result.error_type == "Runtime.Unsupported"
+    assert "use --invoke auto for Node.js" in (result.error_message or "")
 
 
 def test_local_layers_are_on_node_path_later_first_then_the_function(tmp_path: Path) -> None:
     stack = load_stack(_template(tmp_path, "nodejs20.x"))
-    function = stack.functions["Fn"]
-    assert [lid for lid, _ in function.layers] == ["Shared", "Later"]  # the ARN is not local
+    function = stack.functions["Fn"]  # the layer given by ARN is not local: not on the path
 
     build = tmp_path / ".aws-sam" / "build"
-    (build / "Later").mkdir(parents=True)  # built by sam build: its output is used
     folders = NodeRuntime().environment(function, build)["NODE_PATH"].split(":")
 
     assert folders == [
+        # Later has a BuildMethod: sam build's output is used.
         str(build / "Later" / "nodejs" / "node20" / "node_modules"),
         str(build / "Later" / "nodejs" / "node_modules"),
         str(tmp_path / "layers" / "shared" / "nodejs" / "node20" / "node_modules"),

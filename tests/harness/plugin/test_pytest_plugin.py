@@ -39,6 +39,10 @@ Resources:
       Handler: plugin_hooks.post_auth
       Events:
         Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PostAuthentication}}
+  ItemsTable:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      PrimaryKey: {Name: id, Type: String}
 """
 
 HOOKS = """\
@@ -63,9 +67,9 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def run(project: pytest.Pytester, test: str) -> pytest.RunResult:
+def run(project: pytest.Pytester, test: str, *args: str) -> pytest.RunResult:
     project.makepyfile(test_it=textwrap.dedent(test))
-    return project.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    return project.runpytest_subprocess("-q", "-p", "no:cacheprovider", *args)
 
 
 def test_readme_example_passes_in_a_few_lines(project: pytest.Pytester) -> None:
@@ -242,3 +246,70 @@ def test_context_and_event_fixtures(project: pytest.Pytester) -> None:
         """,
     )
     result.assert_outcomes(passed=1)
+
+
+def test_a_second_test_sees_nothing_of_the_first(project: pytest.Pytester) -> None:
+    # Both tests get the pool the session built once (the same ids: restored from its
+    # snapshot), and the second finds none of the first's users, items, calls or invocations.
+    result = run(
+        project,
+        """
+        import boto3
+
+        SEEN = {}
+
+        def items(pool):
+            table = pool.emulator.stack.tables["ItemsTable"].table_name
+            return boto3.client("dynamodb", region_name="us-east-1").scan(TableName=table)["Items"]
+
+        def test_first(cognito_pool):
+            SEEN["ids"] = cognito_pool.user_pool_id, cognito_pool.client_id
+            cognito_pool.add_user("alice", "Passw0rd!")
+            cognito_pool.put_items("ItemsTable", [{"id": "one"}])
+            assert cognito_pool.sign_in("alice", "Passw0rd!", {"app": "web"}).outcome["status"] == "tokens"
+            assert len(cognito_pool.invocations) == 2 and len(items(cognito_pool)) == 1
+
+        def test_second(cognito_pool):
+            assert (cognito_pool.user_pool_id, cognito_pool.client_id) == SEEN["ids"]
+            assert cognito_pool.emulator.find_user("alice") is None
+            assert cognito_pool.client.list_users(UserPoolId=cognito_pool.user_pool_id)["Users"] == []
+            assert items(cognito_pool) == []
+            assert cognito_pool.calls == [] and cognito_pool.invocations == []
+            call = cognito_pool.sign_in("alice", "Passw0rd!", {"app": "web"})
+            assert call.error.code == "UserNotFoundException"
+        """,
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_a_users_suite_runs_under_xdist(project: pytest.Pytester) -> None:
+    # pytest-xdist: each worker process has its own emulator (moto's state is per process).
+    project.run("cp", "template.yaml", "other.yaml")
+    result = run(
+        project,
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_sign_in(cognito_pool, n):
+            cognito_pool.add_user(f"user{n}", "Passw0rd!")
+            call = cognito_pool.sign_in(f"user{n}", "Passw0rd!", client_metadata={"app": "web"})
+            assert call.outcome["status"] == "tokens"
+            assert [u.username for u in cognito_pool.emulator.pool.users.values()] == [f"user{n}"]
+            cognito_pool.assert_invoked("PreAuthentication", field="validationData", times=1)
+
+        @pytest.mark.cognito(template="other.yaml", overrides={"PreventUserExistenceErrors": "ENABLED"})
+        @pytest.mark.parametrize("n", range(2))
+        def test_configured(cognito_pool, n):
+            call = cognito_pool.sign_in("ghost", "Passw0rd!", client_metadata={"app": "web"})
+            assert call.error.code == "NotAuthorizedException"
+
+        def test_buggy_trigger_still_fails_its_test(cognito_pool):
+            cognito_pool.add_user("buggy", "Passw0rd!")
+            cognito_pool.sign_in("buggy", "Passw0rd!", client_metadata={"app": "web"})
+        """,
+        "-n",
+        "2",
+    )
+    result.assert_outcomes(passed=9, errors=1)
+    result.stdout.fnmatch_lines(["*KeyError*no-such-key*"])

@@ -1,0 +1,166 @@
+"""Each function's code is its own import namespace in one Python process.
+
+Lambda runs every function in an execution environment of its own: two functions in SAM's
+default layout (``hello_world/app.py`` and ``other/app.py``, both ``app.lambda_handler``) each
+import their own ``app``, a same-named helper module is each function's own, and a function
+cannot import a module that only another function's CodeUri holds. In-process, ``sys.modules``
+and ``sys.path`` are shared, so the invoker swaps them: the modules loaded from a function's
+folders (its CodeUri and its local layers) are kept per function and are the only such modules
+in ``sys.modules`` while that function runs. Modules from elsewhere (the standard library,
+installed packages such as boto3 or Powertools, the harness) are shared, as the runtime's own
+are, even when a function's folder contains them (a CodeUri of ``.`` over the project's
+``.venv``).
+
+Switching costs one pass over the modules of the two functions involved; calls to the same
+function in a row cost nothing, so a stack whose triggers share one CodeUri pays nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import site
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from harness.stack import FunctionSpec
+
+Roots = tuple[Path, ...]
+
+
+def _origin(module: ModuleType) -> Path | None:
+    """The file (or, for a namespace package, the first folder) a module was loaded from."""
+    file = getattr(module, "__file__", None)
+    if isinstance(file, str) and file:
+        return Path(os.path.abspath(file))
+    paths = getattr(module, "__path__", None)
+    first = next(iter(paths), None) if paths is not None else None
+    return Path(os.path.abspath(first)) if isinstance(first, str) else None
+
+
+def _shared_places() -> tuple[Path, ...]:
+    """Where the interpreter's own packages live, and the harness itself: never a function's,
+    even when a CodeUri of ``.`` holds the project's virtualenv."""
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}
+    places.add(site.getusersitepackages())
+    return (*(Path(p).absolute() for p in places), Path(__file__).absolute().parents[1])
+
+
+_SHARED = _shared_places()
+
+
+def _under(path: Path | None, roots: Roots) -> bool:
+    return (
+        path is not None
+        and any(path.is_relative_to(root) for root in roots)
+        and not any(path.is_relative_to(place) for place in _SHARED)
+    )
+
+
+class ModuleNamespaces:
+    """The modules of each set of code folders, swapped into ``sys.modules`` on activation."""
+
+    def __init__(self) -> None:
+        self._spaces: dict[Roots, dict[str, ModuleType]] = {}
+        self._active: Roots | None = None
+        #: Modules of the same name from outside any function, set aside while one is active.
+        self._displaced: dict[str, ModuleType] = {}
+        self._seen = 0  # len(sys.modules) when the active namespace was last brought up to date
+        self._inserted: list[str] = []  # the sys.path entries activate() added
+
+    def activate(self, roots: Roots) -> None:
+        """Make ``roots`` the code folders that ``import`` sees; set the previous ones aside."""
+        if roots == self._active:
+            return
+        self.deactivate()
+        space = self._spaces.get(roots)
+        if space is None:
+            # Modules of these folders loaded before the harness ran them (a test that
+            # imported the handler module itself) belong to the namespace: one object each.
+            space = self._spaces[roots] = {
+                name: module
+                for name, module in list(sys.modules.items())
+                if _under(_origin(module), roots)
+            }
+        for name, module in space.items():
+            current = sys.modules.get(name)
+            if current is not None and current is not module:
+                self._displaced[name] = current
+            sys.modules[name] = module
+        self._inserted = [str(root) for root in roots if str(root) not in sys.path]
+        sys.path[:0] = self._inserted
+        self._active = roots
+        self._seen = len(sys.modules)
+
+    def set_aside(self, name: str, roots: Roots) -> None:
+        """Before importing ``name`` for ``roots``: a module of that name from elsewhere must
+        not stand in for the function's own."""
+        module = sys.modules.get(name)
+        if module is not None and not _under(_origin(module), roots):
+            self._displaced[name] = sys.modules.pop(name)
+
+    def settle(self) -> None:
+        """After a call: the modules it loaded from the active folders join its namespace."""
+        roots = self._active
+        if roots is None or len(sys.modules) == self._seen:
+            return
+        space = self._spaces[roots]
+        for name, module in list(sys.modules.items()):
+            if name not in space and _under(_origin(module), roots):
+                space[name] = module
+        self._seen = len(sys.modules)
+
+    def deactivate(self) -> None:
+        """Take the active modules out of ``sys.modules`` and their folders off ``sys.path``."""
+        roots = self._active
+        if roots is None:
+            return
+        self.settle()
+        for name in self._spaces[roots]:
+            sys.modules.pop(name, None)
+        sys.modules.update(self._displaced)
+        self._displaced.clear()
+        for entry in self._inserted:
+            if entry in sys.path:
+                sys.path.remove(entry)
+        self._inserted = []
+        self._active = None
+
+
+#: One per process: ``sys.modules`` is one per process.
+NAMESPACES = ModuleNamespaces()
+
+
+def code_roots(function: FunctionSpec) -> Roots:
+    """The folders a function imports its own code from: its CodeUri, then its layers."""
+    return (function.code_uri, *function.layers)
+
+
+def import_failure(function: FunctionSpec, error: BaseException) -> tuple[str, str]:
+    """Lambda's ``errorType`` and ``errorMessage`` for a handler module that does not load
+    (awslambdaric's ``_get_handler``), with the file and line where it failed."""
+    module = function.handler.rpartition(".")[0]
+    if isinstance(error, SyntaxError):
+        # str(SyntaxError) already says "(app.py, line 3)".
+        return "Runtime.UserCodeSyntaxError", f"Syntax error in module '{module}': {error}"
+    where = _failing_line(error, code_roots(function))
+    if isinstance(error, ImportError):
+        return "Runtime.ImportModuleError", f"Unable to import module '{module}': {error}{where}"
+    # Any other exception while the module initialises fails the init with its own type.
+    return "Runtime.ImportModuleError", (
+        f"Unable to import module '{module}': {type(error).__name__}: {error}{where}"
+    )
+
+
+def _failing_line(error: BaseException, roots: Roots) -> str:
+    """`` (app.py, line 2)``: the innermost frame of the function's own code, or ``""``."""
+    import traceback
+
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if _under(Path(os.path.abspath(frame.filename)), roots)
+    ]
+    if not frames:
+        return ""
+    return f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})"
