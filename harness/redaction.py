@@ -42,8 +42,12 @@ SECRET_AUTH_KEYS: Mapping[str, str] = {
     "SOFTWARE_TOKEN_MFA_CODE": "CODE",
     "EMAIL_OTP_CODE": "CODE",
     "PASSWORD_CLAIM_SIGNATURE": "SRP_SIGNATURE",
+    "PASSWORD_CLAIM_SECRET_BLOCK": "SRP_SECRET_BLOCK",
     "ANSWER": "ANSWER",
 }
+#: Keys of a response's ChallengeParameters that carry a secret (the SRP secret block, which
+#: the client echoes as PASSWORD_CLAIM_SECRET_BLOCK).
+SECRET_CHALLENGE_PARAMETERS = frozenset({"SECRET_BLOCK"})
 AUTH_MAPS = ("AuthParameters", "ChallengeResponses")
 
 #: Request fields of a trigger event that carry a secret (the migration password, a custom
@@ -55,7 +59,28 @@ SECRET_EVENT_MAPS = frozenset({"privateChallengeParameters"})
 #: so a name is enough (an invitation code, a one-time password, a token...).
 SENSITIVE_METADATA_KEY = re.compile(r"password|secret|token|code|otp|pin|answer|key", re.I)
 
-_ANY_DEPTH = frozenset(SECRET_PARAMETERS) | frozenset(SECRET_AUTH_KEYS)
+#: Settings whose value a report shows only as set or not set (the accepted MFA code).
+SECRET_SETTINGS = frozenset({"mfa_code"})
+#: Maps whose values are named by their keys: ClientMetadata (as sent, and in the events).
+METADATA_MAPS = ("ClientMetadata", "ValidationData", "validationData", "clientMetadata")
+#: Attribute maps of trigger events (values named by attribute name: ``custom:pin``).
+ATTRIBUTE_MAPS = ("userAttributes",)
+
+_ANY_DEPTH = (
+    frozenset(SECRET_PARAMETERS) | frozenset(SECRET_AUTH_KEYS) | SECRET_CHALLENGE_PARAMETERS
+)
+
+
+def is_sensitive_name(name: Any) -> bool:
+    """A ClientMetadata key or attribute name whose value is hidden everywhere."""
+    return isinstance(name, str) and SENSITIVE_METADATA_KEY.search(name) is not None
+
+
+def shown_setting(name: str, value: Any) -> Any:
+    """A setting as a report shows it: a secret one as set / not set."""
+    if name in SECRET_SETTINGS:
+        return "set" if value else "not set"
+    return value
 
 
 def redact_params(value: Any) -> Any:
@@ -67,9 +92,7 @@ def redact_params(value: Any) -> Any:
         for k, v in value.items():
             if k in _ANY_DEPTH and v:
                 shown[k] = REDACTED
-            elif k in ("ClientMetadata", "validationData", "clientMetadata") and isinstance(
-                v, Mapping
-            ):
+            elif k in (*METADATA_MAPS, *ATTRIBUTE_MAPS) and isinstance(v, Mapping):
                 shown[k] = redact_metadata(v)
             elif k in ("ValidationData", "UserAttributes") and isinstance(v, list):
                 shown[k] = [_redact_pair(pair) for pair in v]
@@ -94,7 +117,8 @@ def _redact_pair(pair: Any) -> Any:
 
 
 def event_secrets(event: Mapping[str, Any]) -> list[str]:
-    """The secret values a trigger event carries."""
+    """The secret values a trigger event carries: its secret fields, and the values of
+    sensitive-looking metadata keys and attribute names (scrubbed from logs and errors)."""
     request = event.get("request")
     if not isinstance(request, Mapping):
         return []
@@ -103,6 +127,10 @@ def event_secrets(event: Mapping[str, Any]) -> list[str]:
         values = request.get(name)
         if isinstance(values, Mapping):
             found.extend(values.values())
+    for name in (*METADATA_MAPS, *ATTRIBUTE_MAPS):
+        values = request.get(name)
+        if isinstance(values, Mapping):
+            found.extend(v for k, v in values.items() if is_sensitive_name(k))
     return [value for value in found if isinstance(value, str) and len(value) >= 3]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cognito.triggers import TRIGGERS as TRIGGER_TABLE
-from harness.redaction import redact_params
+from harness.redaction import redact_params, shown_setting
 from harness.results import CallResult, ReplayResult
 
 REPORT_VERSION = 1
@@ -78,7 +78,8 @@ def to_json(report: ReplayResult, *, verbose: bool = False) -> dict[str, Any]:
         "clientId": report.client_id,
         "idMap": report.id_map,
         "settings": {
-            name: getattr(report.settings, name) for name in type(report.settings).names()
+            name: shown_setting(name, getattr(report.settings, name))
+            for name in type(report.settings).names()
         },
         "ok": report.ok,
         "calls": calls,

@@ -20,11 +20,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from harness.cognito import errors
+from harness.cognito.validation import validate_request
 from harness.emulator import Emulator
 from harness.emulator.service import OPERATIONS
+from harness.emulator.tokens import install_pool_key, public_jwks
 from harness.replay.model import ApiCall
 from harness.replay.recorder import Recorder
 from harness.report import call_line, to_json
@@ -34,6 +38,9 @@ TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
 
 StartResponse = Callable[..., Any]
+LOG = logging.getLogger("harness.serve")
+#: The largest request body served: Cognito's largest input is far smaller.
+MAX_BODY_BYTES = 1 << 20
 
 
 class CognitoApp:
@@ -59,51 +66,119 @@ class CognitoApp:
         self.template_pool_id = emulator.user_pool_id
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            response = self._answer(environ)
+        except Exception:  # a harness bug: Cognito's shape, and its traceback logged once
+            LOG.exception("harness serve: internal error")
+            response = cognito_error(
+                errors.InternalErrorException("harness error; see the server log"), 500
+            )
+        return response(environ, start_response)
+
+    def _answer(self, environ: dict[str, Any]) -> Response:
         request = Request(environ)
-        data = request.get_data()
-        if request.path == "/_harness/invocations" and request.method == "GET":
-            with self.lock:
-                body = json.dumps(to_json(self.report()), indent=2)
-            return Response(body, content_type="application/json")(environ, start_response)
+        request.max_content_length = MAX_BODY_BYTES
+        try:
+            data = request.get_data()
+        except RequestEntityTooLarge:
+            return cognito_error(
+                errors.InvalidParameterException(
+                    f"the request body is larger than {MAX_BODY_BYTES} bytes"
+                ),
+                413,
+            )
+        if request.method == "GET":
+            return self._get(request)
         target = request.headers.get("X-Amz-Target", "")
         operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
+        if request.method != "POST" or request.path != "/" or not operation:
+            return cognito_error(
+                errors.UnknownOperationException(
+                    f"no operation: POST / with X-Amz-Target: {TARGET_PREFIX}<Operation>"
+                )
+            )
+        try:
+            params = parse_body(data)
+            validate_request(operation, params)
+        except errors.CognitoError as refused:
+            return cognito_error(refused)
         # One lock around the routing decision and the call: the emulator swaps its pool while
         # it serves a created pool, and moto's backends are not thread-safe either.
         with self.lock:
-            if operation in OPERATIONS and not self._moto_pool(data):
-                return self._emulated(operation, request)(environ, start_response)
-            # The body was read: hand moto's app a fresh stream of it.
-            environ["wsgi.input"] = io.BytesIO(data)
-            environ["CONTENT_LENGTH"] = str(len(data))
-            answer = list(self.moto(environ, start_response))
-            if operation == "CreateUserPool" and self.wire_created_pools:
-                self._adopt(answer)
-            return answer
+            if operation in OPERATIONS and not self._moto_pool(params):
+                return self._emulated(operation, params)
+            return self._moto_answer(environ, operation, data)
+
+    def _get(self, request: Request) -> Response:
+        if request.path == "/_harness/invocations":
+            with self.lock:
+                body = json.dumps(to_json(self.report()), indent=2)
+            return Response(body, content_type="application/json")
+        parts = request.path.strip("/").split("/")
+        if len(parts) == 3 and parts[1:] == [".well-known", "jwks.json"]:
+            with self.lock:
+                pool = self.emulator.backend.user_pools.get(parts[0])
+                if pool is not None:
+                    return Response(json.dumps(public_jwks(pool)), content_type="application/json")
+            return cognito_error(
+                errors.ResourceNotFoundException(f"User pool {parts[0]} does not exist."), 404
+            )
+        if len(parts) == 3 and parts[1:] == [".well-known", "openid-configuration"]:
+            return self._moto_answer(request.environ, "", b"")
+        return cognito_error(errors.ResourceNotFoundException(f"no resource {request.path}"), 404)
+
+    def _moto_answer(self, environ: dict[str, Any], operation: str, data: bytes) -> Response:
+        """moto's own answer; anything but its JSON (an HTML page, a 5xx) is a harness error."""
+        # The body was read: hand moto's app a fresh stream of it.
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
+        answer = Response.from_app(self.moto, environ)
+        body = answer.get_data()
+        html = (answer.mimetype or "").startswith("text/html")
+        if answer.status_code >= 500 or html:
+            LOG.error(
+                "harness serve: moto answered %s %s with %s: %s",
+                operation or environ.get("PATH_INFO"),
+                answer.status_code,
+                answer.mimetype,
+                body[:2000].decode("utf-8", "replace"),
+            )
+            if answer.status_code == 404:
+                return cognito_error(
+                    errors.UnknownOperationException(f"Unknown operation {operation}")
+                )
+            return cognito_error(
+                errors.InternalErrorException(f"{operation} failed in moto; see the server log"),
+                500,
+            )
+        if operation == "CreateUserPool" and answer.status_code == 200:
+            self._adopt([body])
+        return answer
 
     def _adopt(self, body: list[bytes]) -> None:
-        """A pool an SDK just created gets the template's triggers (--wire-created-pools)."""
+        """A pool an SDK just created gets its own signing key, and, with --wire-created-pools,
+        the template's triggers."""
         try:
             pool_id = json.loads(b"".join(body))["UserPool"]["Id"]
         except (ValueError, KeyError, TypeError):
             return  # moto refused the request: no pool to wire
+        pool = self.emulator.backend.user_pools.get(pool_id)
+        if pool is not None:
+            install_pool_key(pool)
+        if not self.wire_created_pools:
+            return
         self.emulator.adopt_pool(pool_id)
         if self.out is not None:
             print(
                 f"(pool {pool_id} created through the API: template triggers wired)", file=self.out
             )
 
-    def _moto_pool(self, data: bytes) -> bool:
+    def _moto_pool(self, params: dict[str, Any]) -> bool:
         """True when the call names a pool an SDK created and nobody wired: moto answers it.
 
         (A replay maps unknown ids onto the template's pool; a server must not, since the pool
         the client named really exists here.)
         """
-        try:
-            params = json.loads(data or b"{}")
-        except ValueError:
-            return False
-        if not isinstance(params, dict):
-            return False
         emulator = self.emulator
         pools = emulator.backend.user_pools
         pool_id, client_id = params.get("UserPoolId"), params.get("ClientId")
@@ -114,14 +189,7 @@ class CognitoApp:
                 return True
         return False
 
-    def _emulated(self, operation: str, request: Request) -> Response:
-        try:
-            params = json.loads(request.get_data() or b"{}")
-            if not isinstance(params, dict):
-                raise ValueError("the request body must be a JSON object")
-        except ValueError as error:
-            body = {"__type": "SerializationException", "message": str(error)}
-            return Response(json.dumps(body), status=400, content_type=CONTENT_TYPE)
+    def _emulated(self, operation: str, params: dict[str, Any]) -> Response:
         # The caller holds self.lock: one call at a time, one row each, in order.
         number = len(self.results) + 1
         record = self.emulator.call(operation, params, source=f"http:{number}")
@@ -135,8 +203,9 @@ class CognitoApp:
         if self.recorder is not None:
             self._record(operation, params, record)
         if record.error is not None:
-            body = {"__type": record.error.code, "message": record.error.message}
-            return Response(json.dumps(body), status=record.error.status, content_type=CONTENT_TYPE)
+            if record.traceback:
+                LOG.error("harness serve: %s failed:\n%s", operation, record.traceback)
+            return cognito_error(record.error)
         return Response(json.dumps(record.response or {}), content_type=CONTENT_TYPE)
 
     def _record(self, operation: str, params: dict[str, Any], record: CallRecord) -> None:
@@ -211,6 +280,32 @@ def _client_lines(emulator: Emulator) -> list[str]:
         + (f"   secret {secrets[lid]}" if secrets[lid] else "")
         for lid, client_id in emulator.client_ids.items()
     ]
+
+
+def parse_body(data: bytes) -> dict[str, Any]:
+    """The request's JSON object, or Cognito's SerializationException."""
+    try:
+        params = json.loads(data.decode("utf-8") if data else "{}", parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise errors.SerializationException(f"the request body is not JSON: {error}") from None
+    if not isinstance(params, dict):
+        raise errors.SerializationException("the request body must be a JSON object")
+    return params
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def cognito_error(error: errors.CognitoError, status: int | None = None) -> Response:
+    """Cognito's JSON error shape: ``__type`` and ``message``, the error's status."""
+    body = {"__type": error.code, "message": error.message}
+    return Response(
+        json.dumps(body),
+        status=status or error.status,
+        content_type=CONTENT_TYPE,
+        headers={"x-amzn-ErrorType": error.code},
+    )
 
 
 def banner(emulator: Emulator, endpoint: str) -> str:

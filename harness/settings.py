@@ -1,8 +1,11 @@
-"""The harness's named settings: every [A] of the contract, in one place, with one default.
+"""The harness's named settings: every assumption ([A]) of the emulator, in one place, with
+one default.
 
-Where AWS documents nothing and observations disagree, the contract marks the behaviour [A].
-Each such behaviour is a field here, with its default and its reason (the field's ``doc``);
-nothing in the emulator hard-codes one. Settings come from the CLI (``--set name=value``), from
+Marks (the README defines them too): [D] documented by AWS (a developer-guide page or an API
+reference, named by its page), [O] observed against real Cognito (a public issue or report,
+named), [A] an assumption where neither settles it. Each [A] is a field here, with its default
+and its reason (the field's ``doc``, citing only public pages); nothing in the emulator
+hard-codes one. Settings come from the CLI (``--set name=value``), from
 a replay's ``setup.settings``, or from Python (``Settings(...)``). Harness conventions that are
 not Cognito behaviour at all (the MFA code the emulator accepts) live here too, marked as such.
 """
@@ -27,40 +30,61 @@ def _setting(default: Any, doc: str) -> Any:
 class Settings:
     auth_trigger_order: Literal["post-auth-first", "pre-token-first"] = _setting(
         "post-auth-first",
-        "[A] contract 4: PostAuthentication before PreTokenGeneration is the documented order; "
-        "one report claims the reverse.",
+        "[A] PostAuthentication before PreTokenGeneration, the order of the trigger list in "
+        "[D] cognito-user-identity-pools-working-with-aws-lambda-triggers; one user report "
+        "claims the reverse.",
     )
     migration_pre_signup_source: (
         Literal["PreSignUp_SignUp", "PreSignUp_AdminCreateUser", "PreSignUp_ExternalProvider"]
         | None
     ) = _setting(
         None,
-        "[A] contract 4: whether creating a migrated user also runs PreSignUp (one report saw "
-        "it; AWS documents nothing), and with which triggerSource. none: it does not run.",
+        "[A] whether creating a migrated user also runs PreSignUp, and with which "
+        "triggerSource (one user report saw it; user-pool-lambda-migrate-user says nothing). "
+        "none: it does not run.",
     )
     migration_runs_pre_authentication: bool = _setting(
-        False, "[A] contract 4: PreAuthentication runs on the migrating sign-in."
+        False,
+        "[A] PreAuthentication runs on the migrating sign-in (user-pool-lambda-migrate-user "
+        "does not say which other triggers run then).",
     )
     migration_runs_post_authentication: bool = _setting(
-        True, "[A] contract 4: PostAuthentication runs on the migrating sign-in."
+        True,
+        "[A] PostAuthentication runs on the migrating sign-in (user-pool-lambda-migrate-user "
+        "does not say).",
     )
     migration_runs_pre_token_generation: bool = _setting(
-        True, "[A] contract 4: PreTokenGeneration runs on the migrating sign-in."
+        True,
+        "[A] PreTokenGeneration runs on the migrating sign-in (user-pool-lambda-migrate-user "
+        "does not say).",
     )
     refused_user_runs_pre_authentication: bool = _setting(
         False,
-        "[A] contract 4: PreAuthentication runs before a disabled or unconfirmed user is refused.",
+        "[A] PreAuthentication runs before a disabled or unconfirmed user is refused "
+        "(user-pool-lambda-pre-authentication does not say).",
     )
     srp_runs_pre_authentication: bool = _setting(
-        True, "[A] contract 4: USER_SRP_AUTH runs PreAuthentication at the initiate call."
+        True,
+        "[A] USER_SRP_AUTH runs PreAuthentication at the initiate call, not at the "
+        "PASSWORD_VERIFIER answer (user-pool-lambda-pre-authentication does not say).",
     )
     custom_auth_runs_pre_authentication: bool = _setting(
-        True, "[A] contract 4: CUSTOM_AUTH runs PreAuthentication at the initiate call."
+        True,
+        "[A] CUSTOM_AUTH runs PreAuthentication at the initiate call "
+        "(user-pool-lambda-pre-authentication does not say).",
     )
     refresh_client_metadata_field: FieldName = _setting(
         None,
-        "[A] contract 4: the field in which PreTokenGeneration gets a refresh call's "
-        "ClientMetadata (validationData, clientMetadata); none: it runs without it.",
+        "[A] the field in which PreTokenGeneration (TokenGeneration_RefreshTokens) gets a "
+        "refresh call's ClientMetadata (user-pool-lambda-pre-token-generation and the "
+        "InitiateAuth API reference do not say); none: it runs without it.",
+    )
+    custom_sender_client_metadata_field: FieldName = _setting(
+        "clientMetadata",
+        "[A] custom senders: where a sender gets the call's ClientMetadata during SignUp "
+        "(SMS), ForgotPassword (SMS), ResendConfirmationCode, (Admin)UpdateUserAttributes and "
+        "GetUserAttributeVerificationCode, "
+        "which the API references leave out: as the CustomMessage it stands in for.",
     )
     protected_claim_override: Literal["reject", "ignore"] = _setting(
         "reject",
@@ -126,13 +150,30 @@ def _coerce(name: str, annotation: Any, raw: Any) -> Any:
 
 
 def settings_markdown() -> str:
-    """The settings as a Markdown table for the README, generated from this module."""
+    """The settings as a Markdown table for the README and ``harness settings``, generated
+    from this module: each with its default, the values it takes, and its reason."""
     default = Settings()
-    rows = ["| Setting | Default | What it decides |", "|---|---|---|"]
+    hints = get_type_hints(Settings)
+    rows = [
+        "| Setting | Default | Values | What it decides |",
+        "|---|---|---|---|",
+    ]
     for spec in fields(Settings):
         value = getattr(default, spec.name)
-        shown = (
-            "none" if value is None else str(value).lower() if isinstance(value, bool) else value
+        rows.append(
+            f"| `{spec.name}` | `{_shown(value)}` | {_values(hints[spec.name])} "
+            f"| {spec.metadata['doc']} |"
         )
-        rows.append(f"| `{spec.name}` | `{shown}` | {spec.metadata['doc']} |")
     return "\n".join(rows)
+
+
+def _shown(value: Any) -> str:
+    return "none" if value is None else str(value).lower() if isinstance(value, bool) else value
+
+
+def _values(annotation: Any) -> str:
+    if annotation is bool:
+        return "`true`, `false`"
+    if annotation is str:
+        return "any text"
+    return ", ".join("`none`" if a is type(None) else f"`{a}`" for a in _allowed(annotation))

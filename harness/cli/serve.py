@@ -20,7 +20,13 @@ from harness.cli.options import (
 @template_option()
 @parameter_options
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=9229, show_default=True, type=int)
+@click.option("--port", default=9229, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Listen on a non-loopback --host. Anyone who reaches it can call admin operations, "
+    "read every trigger event and get tokens: a local endpoint only, without it.",
+)
 @settings_option
 @click.option(
     "--record",
@@ -43,6 +49,7 @@ def serve(
     overrides: dict[str, str] | None,
     record_path: Path | None,
     wire_created_pools: bool,
+    allow_remote: bool,
 ) -> None:
     """A local Cognito endpoint with live triggers, for any SDK or the AWS CLI.
 
@@ -58,6 +65,18 @@ def serve(
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
 
+    if not is_loopback(host):
+        if not allow_remote:
+            raise InputError(
+                f"--host {host}: not a loopback address; harness serve is a local endpoint "
+                "(anyone who reaches it can call admin operations and read trigger events). "
+                "Add --allow-remote to listen there anyway"
+            )
+        click.echo(
+            f"harness serve: WARNING: listening on {host}: anyone who can reach it can call "
+            "admin operations, read every trigger event and get tokens",
+            err=True,
+        )
     settings = Settings().with_overrides(overrides or {})
     emulator = Emulator(
         command_stack(template_path, parameter_overrides, config_env),
@@ -98,3 +117,15 @@ def serve(
             app.close()
             if record_path is not None:
                 click.echo(f"harness serve: calls recorded in {record_path}", err=True)
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and addresses in 127.0.0.0/8 or ``::1``."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -96,6 +96,14 @@ class UnsupportedOperationException(CognitoError):
     code = "UnsupportedOperationException"
 
 
+class UnknownOperationException(CognitoError):
+    code = "UnknownOperationException"
+
+
+class SerializationException(CognitoError):
+    code = "SerializationException"
+
+
 class InternalErrorException(CognitoError):
     code = "InternalErrorException"
     status = 500

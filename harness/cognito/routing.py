@@ -2,9 +2,9 @@
 
 Every row names the API operations, the triggers that run during them, the request field that
 carries the call's ``ClientMetadata`` to each trigger (``None``: the trigger runs without it),
-and the source of the rule. ``shared/reference/cognito-trigger-contract.md`` section 3 is the
-specification; [D] documented by AWS, [O] observed against real Cognito, [A] an assumption that
-is also a named setting in :mod:`harness.settings`.
+and the source of the rule, a public page: [D] documented by AWS (the API reference or
+developer-guide page named), [O] observed against real Cognito (the public report named), [A] an
+assumption that is also a named setting in :mod:`harness.settings`.
 
 A separate ``ValidationData`` parameter (SignUp, AdminCreateUser) always arrives in PreSignUp's
 ``validationData``; that is not ClientMetadata routing and is handled by those operations.
@@ -23,7 +23,7 @@ RESPOND = ("AdminRespondToAuthChallenge", "RespondToAuthChallenge")
 #: Pseudo-operation: an initiate call whose AuthFlow is REFRESH_TOKEN_AUTH or REFRESH_TOKEN.
 REFRESH = "(Admin)InitiateAuth REFRESH_TOKEN_AUTH"
 
-SEED = "AdminInitiateAuth API reference, ClientMetadata (shared/seeds/000_50d1f105adc43b0a.txt)"
+SEED = "AdminInitiateAuth API reference, ClientMetadata"
 RESPOND_DOC = "AdminRespondToAuthChallenge / RespondToAuthChallenge API reference, ClientMetadata"
 
 
@@ -48,8 +48,18 @@ RULES: tuple[Rule, ...] = (
     Rule(INITIATE, "PreTokenGeneration", None, f"[D] {SEED}"),
     Rule(INITIATE, "DefineAuthChallenge", None, f"[D] {SEED}; [O] jagregory/cognito-local#351"),
     Rule(INITIATE, "CreateAuthChallenge", None, f"[D] {SEED}"),
-    Rule(INITIATE, "CustomEmailSender", None, "[D] contract section 3 (custom senders)"),
-    Rule(INITIATE, "CustomSMSSender", None, "[D] contract section 3 (custom senders)"),
+    Rule(
+        INITIATE,
+        "CustomEmailSender",
+        None,
+        "[D] AdminInitiateAuth API reference, ClientMetadata (no sender is named)",
+    ),
+    Rule(
+        INITIATE,
+        "CustomSMSSender",
+        None,
+        "[D] AdminInitiateAuth API reference, ClientMetadata (no sender is named)",
+    ),
     # Respond calls: every trigger that runs gets the Respond call's metadata. [D][O]
     *(
         Rule(RESPOND, trigger, "clientMetadata", f"[D] {RESPOND_DOC}; [O] amplify-js#6731")
@@ -89,7 +99,29 @@ RULES: tuple[Rule, ...] = (
             "ResendConfirmationCode",
             "UpdateUserAttributes",
             "AdminUpdateUserAttributes",
+            "GetUserAttributeVerificationCode",
         )
+    ),
+    # The custom senders where the API reference names only CustomMessage (or only the email
+    # sender): the sender stands in for Cognito's own message, so it gets what CustomMessage
+    # gets [A]; user-pool-lambda-custom-email-sender lists clientMetadata in the request.
+    *(
+        Rule(
+            (operation,),
+            trigger,
+            "clientMetadata",
+            f"[A] as CustomMessage during {operation}",
+            setting="custom_sender_client_metadata_field",
+        )
+        for operation, triggers in (
+            ("SignUp", ("CustomSMSSender",)),
+            ("ForgotPassword", ("CustomSMSSender",)),
+            ("ResendConfirmationCode", ("CustomEmailSender", "CustomSMSSender")),
+            ("UpdateUserAttributes", ("CustomEmailSender", "CustomSMSSender")),
+            ("AdminUpdateUserAttributes", ("CustomEmailSender", "CustomSMSSender")),
+            ("GetUserAttributeVerificationCode", ("CustomEmailSender", "CustomSMSSender")),
+        )
+        for trigger in triggers
     ),
     # Token refresh (REFRESH_TOKEN_AUTH / REFRESH_TOKEN through either initiate call): only
     # PreTokenGeneration runs; whether it gets the metadata is unconfirmed, so a setting decides.
@@ -97,7 +129,7 @@ RULES: tuple[Rule, ...] = (
         (REFRESH,),
         "PreTokenGeneration",
         None,
-        "[A] contract section 4 (refresh)",
+        "[A] the InitiateAuth API reference does not say (refresh)",
         setting="refresh_client_metadata_field",
     ),
 )

@@ -19,6 +19,7 @@ from moto.cognitoidp.models import CognitoIdpUser
 
 from harness.cognito import errors
 from harness.emulator.dispatch import TriggerDispatcher
+from harness.emulator.senders import SenderKey
 from harness.emulator.sessions import AuthSession, SessionStore
 from harness.emulator.users import create_user, find_user, user_attributes
 from harness.results import Invocation
@@ -50,6 +51,8 @@ class Target:
     sessions: SessionStore
     #: Ids seen in calls (a deployed pool's) mapped onto the emulated ones.
     id_map: dict[str, str]
+    #: The pool's KMSKeyID in the emulated KMS, for the custom sender triggers (or None).
+    sender_key: SenderKey | None
 
     @property
     def user_pool_id(self) -> str:

@@ -22,6 +22,8 @@ from harness.cognito.routing import metadata_field
 from harness.cognito.triggers import trigger_of
 from harness.invokers.base import COGNITO_TRIGGER_TIMEOUT_SECONDS, Invoker
 from harness.redaction import (
+    ATTRIBUTE_MAPS,
+    METADATA_MAPS,
     REDACTED,
     SECRET_EVENT_FIELDS,
     SECRET_EVENT_MAPS,
@@ -45,7 +47,7 @@ def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
         for name in SECRET_EVENT_MAPS & request.keys():
             if isinstance(request[name], dict):
                 request[name] = dict.fromkeys(request[name], REDACTED)
-        for name in ("validationData", "clientMetadata"):
+        for name in (*METADATA_MAPS, *ATTRIBUTE_MAPS):
             if isinstance(request.get(name), dict):
                 request[name] = redact_metadata(request[name])
     return shown

@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import boto3
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidParameter
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
@@ -31,12 +33,14 @@ from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.own_calls import harness_own_calls
 from harness.emulator.sdk_secret import with_secret_hash
-from harness.emulator.seeding import dynamodb_item, table_items
+from harness.emulator.seeding import SeedError, check_items, dynamodb_item, table_items
+from harness.emulator.senders import SenderKey, create_sender_key
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
 from harness.emulator.snapshot import Snapshot
 from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.template_resources import create_pool_resources
+from harness.emulator.tokens import install_pool_key
 from harness.emulator.users import user_attributes
 from harness.errors import HarnessInputError, suggest
 from harness.invokers import Invoker, aws_endpoint_url_of, make_invoker
@@ -110,6 +114,8 @@ class Emulator:
         self.calls: list[CallRecord] = []
         #: Ids seen in calls (a deployed pool's) mapped onto the emulated ones.
         self.id_map: dict[str, str] = {}
+        #: The pool's KMSKeyID, created in the emulated KMS at start (custom senders).
+        self.sender_key: SenderKey | None = None
         self._mock: Any = None
         self.user_pool_id = ""
         self.client_id = ""
@@ -213,6 +219,7 @@ class Emulator:
         "user_pool_id",
         "client_id",
         "client_ids",
+        "sender_key",
     )
 
     def snapshot(self) -> Snapshot:
@@ -230,6 +237,10 @@ class Emulator:
         snapshot.install()
         for name, value in snapshot.own().items():
             setattr(self, name, value)
+        if self.sender_key is not None:  # reach KMS through this emulator's own AWS
+            self.sender_key = dataclasses.replace(
+                self.sender_key, kms_client=lambda: self.trigger_client("kms")
+            )
         self._wire()
 
     def _build(self) -> None:
@@ -270,6 +281,10 @@ class Emulator:
             )
             self.client_ids[logical_id] = client.id
         self.client_id = self.client_ids[self.client_spec.logical_id]
+        template_key = (self.pool_spec.properties.get("LambdaConfig") or {}).get("KMSKeyID")
+        if template_key:
+            arn = create_sender_key(self.trigger_client("kms"), template_key, self.pool_spec.name)
+            self.sender_key = SenderKey(arn, template_key, lambda: self.trigger_client("kms"))
 
     def _wire(self) -> None:
         known = {
@@ -283,9 +298,15 @@ class Emulator:
         functions: dict[str, FunctionSpec] = {}
         for trigger, logical_id in self.pool_spec.triggers.items():
             spec = self.stack.functions[logical_id]
-            functions[trigger] = dataclasses.replace(
-                spec, environment=fill_placeholders(spec.environment, known)
-            )
+            environment = fill_placeholders(spec.environment, known)
+            if self.sender_key is not None:
+                # A function names the pool's key as the template does (!GetAtt Key.Arn): the
+                # key created in the emulated KMS stands in for it.
+                environment = {
+                    name: self.sender_key.arn if value == self.sender_key.template_id else value
+                    for name, value in environment.items()
+                }
+            functions[trigger] = dataclasses.replace(spec, environment=environment)
         for trigger, arn in self.pool_spec.external_triggers.items():
             functions.setdefault(trigger, FunctionSpec.outside(arn))
         self._functions = functions
@@ -293,6 +314,7 @@ class Emulator:
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         self.backend = backend
         self.pool = backend.user_pools[self.user_pool_id]
+        install_pool_key(self.pool)
         #: The template's pool and client, as calls run against them.
         self.target = Target(
             backend=backend,
@@ -305,6 +327,7 @@ class Emulator:
             clock=self.clock,
             sessions=self.sessions,
             id_map=self.id_map,
+            sender_key=self.sender_key,
         )
 
     def client_target(self, logical_id: str) -> Target:
@@ -376,6 +399,7 @@ class Emulator:
         pool = self.backend.user_pools.get(user_pool_id)
         if pool is None:
             raise KeyError(f"no user pool {user_pool_id}")
+        install_pool_key(pool)
         config = pool.extended_config
         spec = dataclasses.replace(
             self.pool_spec,
@@ -468,9 +492,15 @@ class Emulator:
         """Put records into a template table (by logical id), through the table's seeder when
         the template names one (:mod:`harness.emulator.seeding`)."""
         table, stored = table_items(self.stack, table_logical_id, list(items), self.clock())
+        check_items(table, stored)
         client = self.trigger_client("dynamodb")
-        for item in stored:
-            client.put_item(TableName=table.table_name, Item=dynamodb_item(item))
+        for number, item in enumerate(stored, 1):
+            try:
+                client.put_item(TableName=table.table_name, Item=dynamodb_item(item))
+            except ClientError as error:
+                raise SeedError(
+                    f"{table_logical_id} record {number}: {error.response['Error']['Message']}"
+                ) from None
 
     def add_user(
         self,

@@ -98,6 +98,38 @@ def load_seeder(folder: Path, reference: str) -> Seeder:
     return function  # type: ignore[no-any-return]
 
 
+#: DynamoDB's item size limit ([D] DynamoDB service quotas: "400 KB" per item, names included).
+MAX_ITEM_BYTES = 400 * 1024
+
+
+def check_items(table: TableSpec, items: Sequence[Mapping[str, Any]]) -> None:
+    """What DynamoDB would refuse, as one SeedError naming the record: a missing key
+    attribute, an item over 400 KB, two records with the same key (the second would silently
+    replace the first)."""
+    keys = [k["AttributeName"] for k in table.key_schema]
+    seen: dict[tuple[str, ...], int] = {}
+    for number, item in enumerate(items, 1):
+        missing = [k for k in keys if item.get(k) in (None, "")]
+        if missing:
+            raise SeedError(
+                f"{table.logical_id} record {number} has no {', '.join(missing)} "
+                f"(the table's key: {', '.join(keys)})"
+            )
+        size = sum(len(str(k).encode()) + len(str(v).encode()) for k, v in item.items())
+        if size > MAX_ITEM_BYTES:
+            raise SeedError(
+                f"{table.logical_id} record {number} is about {size} bytes, over DynamoDB's "
+                f"{MAX_ITEM_BYTES} byte item limit"
+            )
+        key = tuple(str(item[k]) for k in keys)
+        if key in seen:
+            raise SeedError(
+                f"{table.logical_id} records {seen[key]} and {number} have the same key "
+                f"({', '.join(f'{k}={item[k]!r}' for k in keys)}); define each record once"
+            )
+        seen[key] = number
+
+
 def _message(error: Exception) -> str:
     return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
 

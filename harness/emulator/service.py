@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.cognito import errors
+from harness.cognito.validation import validate_request
 from harness.emulator.context import CallContext, Target
 from harness.emulator.operations import (
     devices,
@@ -55,12 +56,17 @@ OPERATIONS: Mapping[str, Operation] = {
     "AdminCreateUser": Operation(sign_up.admin_create_user, names_pool=True),
     "ConfirmSignUp": Operation(sign_up.confirm_sign_up, names_client=True),
     "AdminConfirmSignUp": Operation(sign_up.admin_confirm_sign_up, names_pool=True),
+    "DeleteUserPool": Operation(sign_up.delete_user_pool, names_pool=True),
     "ForgotPassword": Operation(forgot_password.forgot_password, names_client=True),
     "ConfirmForgotPassword": Operation(forgot_password.confirm_forgot_password, names_client=True),
     "ResendConfirmationCode": Operation(
         user_attributes.resend_confirmation_code, names_client=True
     ),
     "UpdateUserAttributes": Operation(user_attributes.update_user_attributes),
+    "GetUserAttributeVerificationCode": Operation(
+        user_attributes.get_user_attribute_verification_code
+    ),
+    "VerifyUserAttribute": Operation(user_attributes.verify_user_attribute),
     "AdminUpdateUserAttributes": Operation(
         user_attributes.admin_update_user_attributes, names_pool=True
     ),
@@ -93,6 +99,7 @@ def open_call(target: Target, operation: str, params: Mapping[str, Any]) -> Call
         raise errors.UnsupportedOperationException(
             f"{operation} is not emulated; supported: {', '.join(sorted(OPERATIONS))}"
         )
+    validate_request(operation, params)
     if spec.names_pool:
         target.resolve_pool_id(params.get("UserPoolId"))
     if spec.names_client:

@@ -27,6 +27,7 @@ from typing import Any
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.base_backend import BackendDict
 from moto.dynamodb.models import dynamodb_backends
+from moto.kms.models import kms_backends
 from moto.ses.models import ses_backends
 
 #: moto's backends of the services a SAM stack's emulated resources live in.
@@ -35,6 +36,8 @@ SERVICES: dict[str, BackendDict[Any]] = {
     "dynamodb": dynamodb_backends,
     # The sandbox identities the stack's senders need (invokers.local_aws.set_up_sandbox).
     "ses": ses_backends,
+    # The pool's KMSKeyID, which encrypts the custom senders' codes (emulator.senders).
+    "kms": kms_backends,
 }
 
 

@@ -1,8 +1,10 @@
 """Token issuance with the pre token generation trigger applied, as Cognito applies it.
 
-The JWTs are signed by moto's pool key (served as the pool's JWKS by moto), so an app can
-verify them. V1_0 responses change the ID token and the groups; V2_0 / V3_0 responses change
-both tokens and the access token's scopes ([D] user-pool-lambda-pre-token-generation).
+The JWTs are signed with a key generated for each pool (:func:`install_pool_key`; ``harness
+serve`` answers the pool's JWKS with :func:`public_jwks`), so an app can verify them, and a token
+signed with moto's test key (published with moto's source) does not verify. V1_0 responses
+change the ID token and the groups; V2_0 / V3_0 responses change both tokens and the access
+token's scopes ([D] user-pool-lambda-pre-token-generation).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from moto.cognitoidp.models import CognitoIdpUser
+from joserfc import jwk
+from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 
 from harness.cognito import errors
 from harness.emulator.context import CallContext
@@ -52,6 +55,27 @@ PROTECTED_CLAIMS = frozenset(
 )
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
 _BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
+
+
+#: The key id moto's ``create_jwt`` writes in every token header; the pool's own key carries it.
+KEY_ID = "dummy"
+_OWN_KEY = "_harness_own_key"
+
+
+def install_pool_key(pool: CognitoIdpUserPool) -> None:
+    """Sign the pool's tokens with an RSA key generated for it (once per pool)."""
+    if getattr(pool, _OWN_KEY, False):
+        return
+    pool.json_web_key = jwk.RSAKey.generate_key(
+        2048, {"kid": KEY_ID, "alg": "RS256", "use": "sig"}, private=True
+    )
+    setattr(pool, _OWN_KEY, True)
+
+
+def public_jwks(pool: CognitoIdpUserPool) -> dict[str, Any]:
+    """The pool's JWKS document: the public half of its own key."""
+    install_pool_key(pool)
+    return {"keys": [pool.json_web_key.as_dict(private=False)]}
 
 
 def _is_protected(claim: str) -> bool:
@@ -161,10 +185,6 @@ def _override(
     if not details:
         return
     add = _object(details.get("claimsToAddOrOverride"))
-    for name in _strings(details.get("claimsToSuppress")) or []:
-        if _is_protected(name) and _refuse(settings, name):
-            continue
-        claims.pop(name, None)
     for name, value in add.items():
         if _is_protected(name) and _refuse(settings, name):
             continue
@@ -172,6 +192,13 @@ def _override(
             # [D] V1_0: claimsToAddOrOverride is a map of strings.
             raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
         claims[name] = value
+    # Suppression wins over an override of the same claim: applied last.
+    # [D] user-pool-lambda-pre-token-generation (a claim both overridden and suppressed is
+    # suppressed).
+    for name in _strings(details.get("claimsToSuppress")) or []:
+        if _is_protected(name) and _refuse(settings, name):
+            continue
+        claims.pop(name, None)
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -203,6 +230,11 @@ def _apply(
     if version == "V1_0":
         details = _object(response.get("claimsOverrideDetails"))
         _override(settings, id_claims, details, strings_only=True)
+        if "groupOverrideDetails" in details and not details["groupOverrideDetails"]:
+            # [D] user-pool-lambda-pre-token-generation, V1_0: an empty or null
+            # groupOverrideDetails suppresses the groups claim.
+            id_claims.pop("cognito:groups", None)
+            access_claims.pop("cognito:groups", None)
         _groups(_object(details.get("groupOverrideDetails")), id_claims, access_claims)
         return scopes
     details = _object(response.get("claimsAndScopeOverrideDetails"))

@@ -13,6 +13,12 @@ the same session, so stopping a process ends its whole session:
 Processes are stopped by process id only, on :meth:`ManagedProcess.stop` (an invoker's
 ``close()``), on errors, and at interpreter exit (:mod:`atexit`). :func:`exit_on_signals` makes
 SIGTERM and SIGHUP unwind the interpreter like Ctrl-C does, so the same cleanup runs.
+
+SIGKILL of the harness runs none of that, so each child also gets a *sentinel*: a small process
+of its own session that blocks reading a pipe whose only write end the harness holds. When the
+harness dies, however it dies, the kernel closes that end; the sentinel reads end-of-file and
+SIGKILLs every process of the child's session. A normal :meth:`ManagedProcess.stop` first writes
+one byte, telling the sentinel the session is already gone (its id may be reused later).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -31,6 +38,22 @@ from typing import IO
 
 #: How long a process gets to exit after SIGTERM before SIGKILL.
 STOP_GRACE_SECONDS = 2.0
+
+#: The sentinel's program: wait for the harness's pipe to close, then end the session named.
+_SENTINEL = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+sid = sys.argv[1]
+if os.read(0, 1):
+    raise SystemExit(0)
+for name in os.listdir("/proc"):
+    try:
+        with open(f"/proc/{name}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[3] == sid:
+                os.kill(int(name), signal.SIGKILL)
+    except (OSError, IndexError, ValueError):
+        pass
+"""
 
 _live: set[ManagedProcess] = set()
 _started: list[int] = []
@@ -63,9 +86,44 @@ class ManagedProcess:
             start_new_session=True,
         )
         self.pid = self.popen.pid
+        self._sentinel_pipe: int | None = None
+        self._sentinel: subprocess.Popen[bytes] | None = None
+        if os.path.isdir("/proc"):
+            self._start_sentinel()
         with _live_lock:
             _live.add(self)
             _started.append(self.pid)
+
+    def _start_sentinel(self) -> None:
+        read_end, write_end = os.pipe()
+        try:
+            self._sentinel = subprocess.Popen(
+                [sys.executable, "-S", "-c", _SENTINEL, str(self.pid)],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError:
+            os.close(write_end)
+            return
+        finally:
+            os.close(read_end)
+        os.set_inheritable(write_end, False)
+        self._sentinel_pipe = write_end
+
+    def _release_sentinel(self) -> None:
+        """Tell the sentinel the session ended normally, and reap it."""
+        if self._sentinel_pipe is None:
+            return
+        with contextlib.suppress(OSError):
+            os.write(self._sentinel_pipe, b"x")
+        with contextlib.suppress(OSError):
+            os.close(self._sentinel_pipe)
+        self._sentinel_pipe = None
+        if self._sentinel is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._sentinel.wait(timeout=STOP_GRACE_SECONDS)
 
     @property
     def stdout(self) -> IO[bytes] | None:
@@ -96,6 +154,7 @@ class ManagedProcess:
                     os.kill(pid, signal.SIGKILL)
             _signal_group(self.pid, signal.SIGKILL)
         finally:
+            self._release_sentinel()
             for stream in (self.popen.stdout, self.popen.stderr, self.popen.stdin):
                 if stream is not None:
                     with contextlib.suppress(OSError):

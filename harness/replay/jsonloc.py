@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+from harness.bounded import BoundedInputError, load_json
 from harness.replay.model import ReplayError
 
 
@@ -78,8 +79,10 @@ def locate_json(text: str, first_line: int = 1) -> JsonLoc:
 def parse_json(text: str, display: str, first_line: int = 1) -> tuple[Any, JsonLoc]:
     """``json.loads`` with a ``file:line:column`` ReplayError, plus the value's locations."""
     try:
-        value = json.loads(text)
+        value = load_json(text)
     except json.JSONDecodeError as error:
         line = error.lineno + first_line - 1
         raise ReplayError(f"{display}:{line}:{error.colno}", f"invalid JSON: {error.msg}") from None
+    except BoundedInputError as error:
+        raise ReplayError(f"{display}:{first_line}", error.reason) from None
     return value, locate_json(text, first_line)

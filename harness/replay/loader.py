@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
+from harness.bounded import BoundedInputError, check_value, read_text
 from harness.replay import service_model as _service
 from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
 from harness.replay.readers import awscli, jsonfile, powershell
@@ -79,12 +80,24 @@ def load_replay(
     for path in paths:
         display = str(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text(path, what="replay file", encoding="utf-8-sig")
         except FileNotFoundError:
             raise ReplayError(f"{display}:0", "the replay file does not exist") from None
         except (OSError, UnicodeDecodeError) as error:
             raise ReplayError(f"{display}:0", f"cannot read the replay file: {error}") from None
-        result = reader_for(path, text)(path, text, environment, display)
+        except BoundedInputError as error:
+            raise ReplayError(f"{display}:0", error.reason) from None
+        try:
+            result = reader_for(path, text)(path, text, environment, display)
+        except RecursionError:  # a reader's grammar nests deeper than Python's stack
+            raise ReplayError(
+                f"{display}:0", "values nest too deeply to read; flatten them"
+            ) from None
+        for call in result.calls:
+            try:
+                check_value(call.params)
+            except BoundedInputError as error:
+                raise ReplayError(call.source, error.reason) from None
         sources.append(display)
         calls.extend(result.calls)
         setups.extend(result.setups)

@@ -252,6 +252,8 @@ class Setup:
     settings: dict[str, Any] = field(default_factory=dict)
     pool: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Where each table's records were first given (``file:line``), for seeding errors.
+    table_sources: dict[str, str] = field(default_factory=dict)
 
     def user(self, name: str) -> SeedUser | None:
         """The seed user that ``name`` (user name first, then an alias) signs in, or None."""
@@ -299,6 +301,7 @@ class Setup:
             settings={**self.settings, **other.settings},
             pool={**self.pool, **other.pool},
             tables=tables,
+            table_sources={**{name: location for name in other.tables}, **self.table_sources},
         )
 
 

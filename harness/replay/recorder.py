@@ -33,7 +33,12 @@ from typing import Any
 from botocore import handlers
 
 from harness.emulator.own_calls import harness_own_calls_active
-from harness.redaction import AUTH_MAPS, SECRET_AUTH_KEYS, SECRET_PARAMETERS
+from harness.redaction import (
+    AUTH_MAPS,
+    SECRET_AUTH_KEYS,
+    SECRET_PARAMETERS,
+    is_sensitive_name,
+)
 
 _SERVICE = "cognito-identity-provider"
 _KEY = "harness_recording_params"
@@ -43,6 +48,12 @@ def env_name(kind: str, username: Any) -> str:
     """``PASSWORD``, ``alice.smith`` → ``HARNESS_PASSWORD_ALICE_SMITH``."""
     who = re.sub(r"[^A-Za-z0-9]+", "_", str(username or "")).strip("_").upper()
     return f"HARNESS_{kind}_{who}" if who else f"HARNESS_{kind}"
+
+
+def metadata_kind(name: Any) -> str:
+    """``custom:pin`` → ``PIN``, ``invitationCode`` → ``INVITATIONCODE``: a variable kind."""
+    text = str(name).rsplit(":", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper() or "VALUE"
 
 
 def _username(params: Mapping[str, Any]) -> Any:
@@ -100,6 +111,22 @@ def sanitize(
         elif key in SECRET_PARAMETERS and isinstance(value, str) and value:
             # A Session that is not the previous call's cannot be replayed: it stays secret.
             cleaned[key] = secret(SECRET_PARAMETERS[key], value)
+        elif key == "ClientMetadata" and isinstance(value, Mapping):
+            # A sensitive-looking key's value (an invitation code, an OTP...) is a reference
+            # too, as passwords are (the one table: harness.redaction).
+            cleaned[key] = {
+                k: secret(metadata_kind(k), v) if is_sensitive_name(k) and isinstance(v, str) else v
+                for k, v in value.items()
+            }
+        elif key in ("ValidationData", "UserAttributes") and isinstance(value, list):
+            cleaned[key] = [
+                {**pair, "Value": secret(metadata_kind(pair.get("Name")), pair["Value"])}
+                if isinstance(pair, Mapping)
+                and is_sensitive_name(pair.get("Name"))
+                and isinstance(pair.get("Value"), str)
+                else copy.deepcopy(pair)
+                for pair in value
+            ]
         elif key in AUTH_MAPS and isinstance(value, Mapping):
             cleaned[key] = {
                 k: secret(SECRET_AUTH_KEYS[k], v)

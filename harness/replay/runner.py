@@ -19,12 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
+from harness.cognito import errors
 from harness.cognito.errors import CognitoError
 from harness.emulator import Emulator
 from harness.errors import HarnessInputError
 from harness.invokers import Invoker
 from harness.replay.expect import check
-from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError
+from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError, SeedUser
 from harness.replay.sdk import ActingSdk
 from harness.results import CallRecord, CallResult, ReplayResult
 from harness.settings import Settings
@@ -85,27 +86,37 @@ def seed(emu: Emulator, replay: Replay) -> None:
     """Put the replay's setup into the emulated pool and tables."""
     setup = replay.setup
     for user in setup.users:
-        mfa = None
-        if user.mfa is not None:
-            mfa = {
-                "sms": user.mfa.sms,
-                "totp_secret": user.mfa.totp_secret,
-                "preferred": user.mfa.preferred,
-            }
-        emu.add_user(
-            user.username,
-            password=user.password,
-            attributes=user.attributes,
-            status=user.status,
-            enabled=user.enabled,
-            mfa=mfa,
-            groups=user.groups,
-        )
-    try:
-        for table, items in setup.tables.items():
+        try:
+            _add_user(emu, user)
+        except (HarnessInputError, errors.CognitoError) as error:
+            message = getattr(error, "message", None) or str(error)
+            raise ReplayError(
+                user.source or "setup", f"user '{user.username}' cannot be created: {message}"
+            ) from None
+    for table, items in setup.tables.items():
+        try:
             emu.put_items(table, items)
-    except HarnessInputError as error:
-        raise ReplayError("setup", str(error)) from None
+        except HarnessInputError as error:
+            raise ReplayError(setup.table_sources.get(table, "setup"), str(error)) from None
+
+
+def _add_user(emu: Emulator, user: SeedUser) -> None:
+    mfa = None
+    if user.mfa is not None:
+        mfa = {
+            "sms": user.mfa.sms,
+            "totp_secret": user.mfa.totp_secret,
+            "preferred": user.mfa.preferred,
+        }
+    emu.add_user(
+        user.username,
+        password=user.password,
+        attributes=user.attributes,
+        status=user.status,
+        enabled=user.enabled,
+        mfa=mfa,
+        groups=user.groups,
+    )
 
 
 class Backend(Protocol):

@@ -14,6 +14,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from harness.cognito.validation import json_type
 from harness.replay.model import Hidden, ReplayError, suggest
 from harness.stack.specs import api_model
 
@@ -112,7 +113,7 @@ def _check(shape: Shape, value: Any, path: str, op: str, location: str) -> None:
     where = f"{op} parameter {path}" if path else f"{op} request"
     if kind == "structure":
         if not isinstance(value, dict):
-            raise ReplayError(location, f"{where} must be an object, not {_json_type(value)}")
+            raise ReplayError(location, f"{where} must be an object, not {json_type(value)}")
         known = members(shape)
         for name, item in value.items():
             if name not in known:
@@ -124,7 +125,7 @@ def _check(shape: Shape, value: Any, path: str, op: str, location: str) -> None:
             _check(known[name], item, f"{path}.{name}" if path else name, op, location)
     elif kind == "map":
         if not isinstance(value, dict):
-            raise ReplayError(location, f"{where} must be an object, not {_json_type(value)}")
+            raise ReplayError(location, f"{where} must be an object, not {json_type(value)}")
         value_shape = shape.value  # type: ignore[attr-defined]
         for key, item in value.items():
             if not isinstance(key, str):
@@ -132,34 +133,18 @@ def _check(shape: Shape, value: Any, path: str, op: str, location: str) -> None:
             _check(value_shape, item, f"{path}.{key}", op, location)
     elif kind == "list":
         if not isinstance(value, list):
-            raise ReplayError(location, f"{where} must be a list, not {_json_type(value)}")
+            raise ReplayError(location, f"{where} must be a list, not {json_type(value)}")
         member = shape.member  # type: ignore[attr-defined]
         for index, item in enumerate(value):
             _check(member, item, f"{path}[{index}]", op, location)
     elif kind == "string":
         if not isinstance(value, str):
-            raise ReplayError(location, f"{where} must be a string, not {_json_type(value)}")
+            raise ReplayError(location, f"{where} must be a string, not {json_type(value)}")
     elif kind == "boolean":
         if not isinstance(value, bool):
-            raise ReplayError(location, f"{where} must be true or false, not {_json_type(value)}")
+            raise ReplayError(location, f"{where} must be true or false, not {json_type(value)}")
     elif kind in ("integer", "long") and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ReplayError(location, f"{where} must be an integer, not {_json_type(value)}")
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+        raise ReplayError(location, f"{where} must be an integer, not {json_type(value)}")
 
 
 def describe(shape: Shape) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import yaml
 
+from harness.bounded import BoundedInputError, load_yaml, read_text
 from harness.replay.envvars import expand_env_json, strip_secrets
 from harness.replay.jsonloc import JsonLoc, parse_json
 from harness.replay.model import MfaSettings, ReplayError, SeedUser, Setup, suggest
@@ -195,18 +196,25 @@ def load_setup_file(path: Path, env: Mapping[str, str], location: str) -> Setup:
     asked for it, for a missing file."""
     display = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, what="setup file")
     except FileNotFoundError:
         raise ReplayError(location, f"setup file {display} does not exist") from None
     except OSError as error:
         raise ReplayError(location, f"cannot read setup file {display}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ReplayError(location, f"setup file {display} is not UTF-8: {error}") from None
+    except BoundedInputError as error:
+        raise ReplayError(location, f"setup file {display}: {error.reason}") from None
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            value = yaml.safe_load(text)
+            value = load_yaml(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
-            raise ReplayError(f"{display}:{line}", f"invalid YAML: {error}") from None
+            problem = " ".join(str(error).split())
+            raise ReplayError(f"{display}:{line}", f"invalid YAML: {problem}") from None
+        except BoundedInputError as error:
+            raise ReplayError(f"{display}:1", error.reason) from None
         loc = JsonLoc(1)
     else:
         value, loc = parse_json(text, display)

@@ -8,10 +8,11 @@ their ARNs, and placeholders (see `specs`) for what only exists once moto create
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn, Protocol
+
+import regex
 
 from harness.stack.errors import TemplateError, did_you_mean
 from harness.stack.specs import (
@@ -22,6 +23,9 @@ from harness.stack.specs import (
     TABLE_TYPES,
     placeholder,
 )
+
+#: The time bound on a parameter's AllowedPattern (regex's timeout; re has none).
+PATTERN_SECONDS: Final = 1.0
 
 # Properties naming a resource's physical id, for Ref on types the harness does not model.
 _NAME_PROPERTIES: Final[Mapping[str, str]] = {
@@ -161,9 +165,16 @@ class SymbolTable:
             pattern = decl.get("AllowedPattern")
             if isinstance(pattern, str):
                 try:
-                    matches = re.fullmatch(pattern, text) is not None
-                except re.error:  # a Java-only regex: CloudFormation checks it, we cannot
+                    matches = regex.fullmatch(pattern, text, timeout=PATTERN_SECONDS) is not None
+                except regex.error:  # a Java-only regex: CloudFormation checks it, we cannot
                     matches = True
+                except TimeoutError:
+                    self.fail(
+                        where,
+                        f"its AllowedPattern {pattern!r} takes over {PATTERN_SECONDS} s on "
+                        f"value {text!r} (catastrophic backtracking)",
+                        "simplify the pattern (no nested repetition such as (a+)+)",
+                    )
                 if not matches:
                     self.fail(
                         where,

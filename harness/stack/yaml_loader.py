@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import yaml
 
+from harness.bounded import BoundedInputError, load_yaml, read_text
 from harness.stack.errors import TemplateError
 
 
@@ -85,7 +86,11 @@ def parse(path: Path) -> dict[str, Any]:
         return cached[2]
     try:
         # A SafeLoader subclass: it only adds constructors for the CloudFormation tags.
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=CloudFormationLoader)  # noqa: S506
+        doc = load_yaml(read_text(path, what="template"), CloudFormationLoader)
+    except BoundedInputError as exc:
+        raise TemplateError(path, "", exc.reason, "fix the template") from None
+    except OSError as exc:
+        raise TemplateError(path, "", f"cannot read it: {exc.strerror}", "fix the path") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

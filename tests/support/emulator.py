@@ -178,3 +178,16 @@ def tokens(record: CallRecord) -> dict[str, Any]:
     assert "AuthenticationResult" in response, f"expected tokens, got {record.outcome}"
     result: dict[str, Any] = response["AuthenticationResult"]
     return result
+
+
+def endpoint_client(endpoint: str) -> Any:
+    """A boto3 cognito-idp client of a local endpoint (``harness serve``), dummy credentials."""
+    import boto3
+
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )

@@ -1,28 +1,74 @@
 """User migration: a user unknown to the pool is asked of the UserMigration trigger.
 
-[D] user-pool-lambda-migrate-user; contract sections 2 and 4.
+[D] user-pool-lambda-migrate-user. What Cognito refuses in the
+trigger's answer is the :data:`REFUSALS` table below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser, UserStatus
 
 from harness.cognito import errors
 from harness.emulator.context import CallContext
-from harness.emulator.flows.signin import pre_authentication, signed_in
+from harness.emulator.flows.signin import BAD_CREDENTIALS, pre_authentication, signed_in
+from harness.emulator.schema import pool_schema, undeclared
+
+#: [D] user-pool-lambda-migrate-user, finalUserStatus: "If you don't set this attribute to
+#: CONFIRMED, it's set to RESET_REQUIRED" (the page's current text).
+DEFAULT_FINAL_STATUS = "RESET_REQUIRED"
+FINAL_STATUSES = ("CONFIRMED", "RESET_REQUIRED")
+MESSAGE_ACTIONS = (None, "SUPPRESS")  # [D] user-pool-lambda-migrate-user, messageAction
+DELIVERY_MEDIUMS = ("EMAIL", "SMS")
+
+#: What makes Cognito refuse a migration answer: each is "the user could not be migrated".
+#: [D] knowledge-center cognito-migration-lambda-trigger-errors: UserNotFoundException
+#: "Exception migrating user in app client <client id>" for an invalid finalUserStatus,
+#: messageAction or desiredDeliveryMediums, or an attribute that is not in the pool's schema.
+REFUSALS: tuple[tuple[str, Callable[[CallContext, Mapping[str, Any]], bool]], ...] = (
+    ("finalUserStatus", lambda ctx, r: r.get("finalUserStatus") not in (None, *FINAL_STATUSES)),
+    ("messageAction", lambda ctx, r: r.get("messageAction") not in MESSAGE_ACTIONS),
+    (
+        "desiredDeliveryMediums",
+        lambda ctx, r: (
+            r.get("desiredDeliveryMediums") is not None
+            and (
+                not isinstance(r["desiredDeliveryMediums"], list)
+                or any(m not in DELIVERY_MEDIUMS for m in r["desiredDeliveryMediums"])
+            )
+        ),
+    ),
+    (
+        "userAttributes",
+        lambda ctx, r: bool(undeclared(pool_schema(ctx.pool_spec.properties), r["userAttributes"])),
+    ),
+)
+
+
+def _no_user(ctx: CallContext) -> errors.CognitoError:
+    """The trigger answered without a user: the user does not exist.
+
+    [D] cognito-user-pool-managing-errors: with PreventUserExistenceErrors ENABLED the caller
+    gets the generic answer of an unknown user; with LEGACY, UserNotFoundException.
+    """
+    if ctx.prevent_user_existence_errors:
+        return errors.NotAuthorizedException(BAD_CREDENTIALS)
+    return _refused(ctx)
+
+
+def _refused(ctx: CallContext) -> errors.CognitoError:
+    return errors.UserNotFoundException(f"Exception migrating user in app client {ctx.client_id}")
 
 
 def sign_in(ctx: CallContext, username: str, password: str) -> dict[str, Any]:
-    """UserMigration_Authentication, then the user is created and signed in (contract 4)."""
+    """UserMigration_Authentication, then the user is created and signed in."""
     response = ctx.run_trigger(
         "UserMigration_Authentication",
         username,
         request={"password": password, "userAttributes": None},
     )
-    assert response is not None
     user = create_migrated_user(ctx, username, response, password=password)
     if user.status == "RESET_REQUIRED":
         raise errors.PasswordResetRequiredException("Password reset required for the user")
@@ -36,34 +82,42 @@ def sign_in(ctx: CallContext, username: str, password: str) -> dict[str, Any]:
     )
 
 
-def forgot_password(ctx: CallContext, username: str) -> CognitoIdpUser:
+def forgot_password(ctx: CallContext, username: str) -> CognitoIdpUser | None:
     """UserMigration_ForgotPassword, no password: the user is created in RESET_REQUIRED (and
-    receives the code)."""
+    receives the code). None when the trigger knows no such user and the pool prevents user
+    existence errors (the caller then answers as for any unknown user)."""
     response = ctx.run_trigger(
         "UserMigration_ForgotPassword", username, request={"userAttributes": None}
     )
-    assert response is not None
+    if not _has_user(response) and ctx.prevent_user_existence_errors:
+        return None
     user = create_migrated_user(ctx, username, response, password=None)
     user.status = UserStatus.RESET_REQUIRED
     return user
 
 
+def _has_user(response: Mapping[str, Any] | None) -> bool:
+    return bool(response) and bool(response.get("userAttributes"))  # type: ignore[union-attr]
+
+
 def create_migrated_user(
-    ctx: CallContext, username: str, response: Mapping[str, Any], *, password: str | None
+    ctx: CallContext,
+    username: str,
+    response: Mapping[str, Any] | None,
+    *,
+    password: str | None,
 ) -> CognitoIdpUser:
-    """Create the user a UserMigration response describes (contract sections 2 and 4)."""
-    attributes = response.get("userAttributes")
+    """Create the user a UserMigration response describes ([D] user-pool-lambda-migrate-user)."""
+    if response is None or not _has_user(response):
+        raise _no_user(ctx)
+    attributes = response["userAttributes"]
     if not isinstance(attributes, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
     ):
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
-    default_status = "CONFIRMED" if password is not None else "RESET_REQUIRED"
-    status = response.get("finalUserStatus") or default_status
-    if status not in ("CONFIRMED", "RESET_REQUIRED"):
-        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
-    action = response.get("messageAction")
-    if action not in (None, "SUPPRESS"):  # [D] contract 2: SUPPRESS or unset
-        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    if any(refuses(ctx, response) for _, refuses in REFUSALS):
+        raise _refused(ctx)
+    status = response.get("finalUserStatus") or DEFAULT_FINAL_STATUS
     source = ctx.settings.migration_pre_signup_source
     if source is not None:
         ctx.run_trigger(source, username, attributes=dict(attributes))

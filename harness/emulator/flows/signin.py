@@ -29,7 +29,7 @@ def pre_authentication(ctx: CallContext, username: str, user: CognitoIdpUser | N
         request["userNotFound"] = True  # only sent with PreventUserExistenceErrors [D]
     ctx.run_trigger(
         "PreAuthentication_Authentication",
-        username,
+        user.username if user else username,  # the user's own name, not the alias typed
         attributes=ctx.user_attributes(user, with_status=True) if user else {},
         request=request,
     )
@@ -115,7 +115,7 @@ def after_password(
         parameters = {"USER_ID_FOR_SRP": user.username}
         if mfa == "SMS_MFA":
             phone = ctx.user_attributes(user).get("phone_number", "")
-            send_message(ctx, "CustomMessage_Authentication", user)
+            send_message(ctx, "CustomMessage_Authentication", user, medium="SMS")
             destination = "+*******" + phone[-4:]
             ctx.deliveries.append(
                 f"SMS_MFA code sent by SMS to {destination} (the code is the mfa_code setting)"

@@ -11,6 +11,7 @@ from harness.emulator.context import CallContext
 from harness.emulator.flows import migration
 from harness.emulator.flows.accounts import NO_SUCH_USER, user_with_code
 from harness.emulator.flows.delivery import (
+    CODE_MISMATCH,
     delivery_to,
     send_message,
     simulated_delivery,
@@ -33,10 +34,15 @@ def forgot_password(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if not user.enabled:
         raise errors.NotAuthorizedException("User is disabled.")
     send_message(ctx, "CustomMessage_ForgotPassword", user)
-    return {"CodeDeliveryDetails": delivery_to(user)}
+    return delivery_to(user)
 
 
 def confirm_forgot_password(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    if ctx.prevent_user_existence_errors and ctx.find_user(params.get("Username")) is None:
+        # [D] cognito-user-pool-managing-errors, ConfirmForgotPassword with
+        # PreventUserExistenceErrors: an unknown user gets CodeMismatchException.
+        ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
+        raise errors.CodeMismatchException(CODE_MISMATCH)
     user = user_with_code(ctx, params)
     user.password = validate_password(ctx, params.get("Password"))
     user.status = UserStatus.CONFIRMED

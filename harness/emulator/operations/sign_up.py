@@ -15,16 +15,33 @@ from harness.emulator.flows.accounts import confirm, existing_user, user_json, u
 from harness.emulator.flows.delivery import delivery_to, send_message
 from harness.emulator.flows.passwords import temporary_password, validate_password
 from harness.emulator.flows.requests import attribute_map, required
+from harness.emulator.schema import check_declared, check_required, pool_schema
+from harness.emulator.users import username_for
+
+#: PreSignUp's auto-verify flags and the attribute each verifies. [D] user-pool-lambda-pre-sign-up.
+AUTO_VERIFY = {"autoVerifyEmail": "email", "autoVerifyPhone": "phone_number"}
 
 
 def sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
-    username = required(params.get("Username"), "Username")
+    if ctx.pool_spec.properties.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
+        # [D] CreateUserPool API reference, AdminCreateUserConfig.AllowAdminCreateUserOnly:
+        # only administrators create users; SignUp is refused.
+        raise errors.NotAuthorizedException("SignUp is not permitted for this user pool")
+    typed = required(params.get("Username"), "Username")
     password = validate_password(ctx, params.get("Password"))
     attributes = attribute_map(params.get("UserAttributes"), "UserAttributes")
     validation = attribute_map(params.get("ValidationData"), "ValidationData")
-    if ctx.find_user(username) is not None:
-        raise errors.UsernameExistsException("User already exists")
+    username = username_for(ctx.pool_spec, typed, attributes)
+    schema = pool_schema(ctx.pool_spec.properties)
+    check_declared(schema, attributes)
+    check_required(schema, attributes)
+    if ctx.find_user(typed) is not None:
+        raise errors.UsernameExistsException(
+            "An account with the given email already exists."
+            if username != typed
+            else "User already exists"
+        )
 
     response = (
         ctx.run_trigger(
@@ -33,10 +50,16 @@ def sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         or {}
     )
     confirmed = response.get("autoConfirmUser") is True
-    if response.get("autoVerifyEmail") is True and "email" in attributes:
-        attributes["email_verified"] = "true"
-    if response.get("autoVerifyPhone") is True and "phone_number" in attributes:
-        attributes["phone_number_verified"] = "true"
+    for flag, name in AUTO_VERIFY.items():
+        if response.get(flag) is True:
+            if not attributes.get(name):
+                # [D] user-pool-lambda-pre-sign-up: with autoVerifyEmail (autoVerifyPhone)
+                # true the email (phone_number) must have a value; otherwise the sign-up
+                # fails and no user is created.
+                raise errors.InvalidParameterException(
+                    f"{flag} is true but the user has no {name} attribute"
+                )
+            attributes[f"{name}_verified"] = "true"
     user = ctx.create_user(
         username,
         password=password,
@@ -49,7 +72,7 @@ def sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         ctx.run_trigger("PostConfirmation_ConfirmSignUp", user)
     else:
         send_message(ctx, "CustomMessage_SignUp", user)
-        result["CodeDeliveryDetails"] = delivery_to(user)
+        result.update(delivery_to(user))
     return result
 
 
@@ -63,7 +86,10 @@ def admin_create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
             f"1 validation error detected: Value '{action}' at 'messageAction' failed to "
             "satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
         )
-    existing = ctx.find_user(username)
+    if action != "RESEND":
+        check_declared(pool_schema(ctx.pool_spec.properties), attributes)
+        username = username_for(ctx.pool_spec, username, attributes)
+    existing = ctx.find_user(params["Username"])
     temporary = params.get("TemporaryPassword")
     temporary = validate_password(ctx, temporary) if temporary else temporary_password()
     if action == "RESEND":
@@ -76,7 +102,7 @@ def admin_create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
                 f"Resend not possible. {existing.username} status is not FORCE_CHANGE_PASSWORD"
             )
         existing.password = temporary
-        send_message(ctx, "CustomMessage_AdminCreateUser", existing)
+        send_message(ctx, "CustomMessage_AdminCreateUser", existing, code=temporary)
         return {"User": user_json(existing)}
     if existing is not None:
         raise errors.UsernameExistsException("User account already exists")
@@ -89,7 +115,7 @@ def admin_create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
         username, password=temporary, status="FORCE_CHANGE_PASSWORD", attributes=attributes
     )
     if action != "SUPPRESS":
-        send_message(ctx, "CustomMessage_AdminCreateUser", user)
+        send_message(ctx, "CustomMessage_AdminCreateUser", user, code=temporary)
     return {"User": user_json(user)}
 
 
@@ -100,4 +126,18 @@ def confirm_sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def admin_confirm_sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     confirm(ctx, existing_user(ctx, params.get("Username")))
+    return {}
+
+
+def delete_user_pool(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """DeleteUserPool, refused while the pool's DeletionProtection is ACTIVE.
+
+    [D] DeleteUserPool / CreateUserPool API references, DeletionProtection: "When active,
+    you must deactivate deletion protection before you can delete the user pool"."""
+    if ctx.pool_spec.properties.get("DeletionProtection") == "ACTIVE":
+        raise errors.InvalidParameterException(
+            "The user pool cannot be deleted because deletion protection is activated. "
+            "Deletion protection must be inactivated first."
+        )
+    ctx.backend.delete_user_pool(ctx.user_pool_id)
     return {}

@@ -27,7 +27,7 @@ setup, as in a JSON replay; other keys (``NextToken``...) are ignored.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,9 +128,12 @@ def _event_time(value: Any, location: str) -> datetime:
     if not isinstance(value, str):
         raise ReplayError(location, "record has no eventTime; the replay order needs it")
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ReplayError(location, f"eventTime '{value}' is not an ISO 8601 time") from None
+    # CloudTrail writes UTC; a time without a zone (an edited file) is read as UTC, so that
+    # records with and without "Z" sort together.
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _request(operation: str, record: dict[str, Any], loc: JsonLoc, display: str) -> dict[str, Any]:

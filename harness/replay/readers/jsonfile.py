@@ -88,7 +88,8 @@ def read(path: Path, text: str, env: Mapping[str, str], display: str) -> ReadRes
 def read_lines(path: Path, text: str, env: Mapping[str, str], display: str) -> ReadResult:
     result = ReadResult()
     records: list[tuple[Any, JsonLoc]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines ends a line at "\n" only: U+2028 and friends are legal inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         value, loc = parse_json(line, display, first_line=number)

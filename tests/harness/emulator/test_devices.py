@@ -127,7 +127,9 @@ def test_confirm_device_refuses_another_users_or_unknown_device(pool: Pool) -> N
 
     with pytest.raises(ClientError) as raised:
         pool.client.confirm_device(
-            AccessToken="not-a-token", DeviceKey="k", DeviceSecretVerifierConfig=verifier
+            AccessToken="not-a-token",
+            DeviceKey="us-east-1_00000000-0000-0000-0000-000000000000",  # well-formed: the
+            DeviceSecretVerifierConfig=verifier,  # API model refuses "k" before the token
         )
     assert raised.value.response["Error"]["Code"] == "NotAuthorizedException"
 

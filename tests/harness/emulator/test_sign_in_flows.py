@@ -650,7 +650,7 @@ def test_invalid_session_is_not_authorized(emu: Emulator, operation: str) -> Non
     record = respond(
         emu,
         operation,
-        "not-a-session",
+        "not-a-session-of-this-pool",  # 20 characters or more: the API's shape allows it
         "NEW_PASSWORD_REQUIRED",
         {"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
     )

@@ -108,3 +108,22 @@ def test_a_snapshot_of_another_template_is_refused(snapshot: Snapshot) -> None:
     other = TEMPLATE.parent / "tests" / "fixtures" / "recording" / "template.yaml"
     with pytest.raises(ValueError, match="snapshot is of another"):
         CognitoPool(other, snapshot=snapshot).__enter__()
+
+
+def test_a_restored_pool_encrypts_sender_codes_under_its_own_kms_key(
+    stack: Stack, snapshot: Snapshot
+) -> None:
+    # The pool's KMSKeyID lives in moto's KMS: a restore must bring the key back, or the custom
+    # sender cannot decrypt the code (the first pool's key would be gone with its mock).
+    for _ in range(2):
+        with CognitoPool(stack, snapshot=snapshot) as pool:
+            created = pool.call(
+                "AdminCreateUser",
+                Username="erin",
+                UserAttributes=[{"Name": "email", "Value": "erin@example.com"}],
+            )
+            assert created.error is None, created.error
+            (sender,) = pool.invocations_of("CustomEmailSender")
+            assert sender.error is None, sender.traceback
+            (queued,) = _table_items(pool, "OutboxTable")
+            assert queued["destination"] == {"S": "erin@example.com"}

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from harness.invokers.processes import ManagedProcess, session_members
+from harness.invokers.processes import ManagedProcess, session_members, wait_for
 from harness.invokers.rie import RieInvoker
 from tests.support.invokers import FIXTURE_TEMPLATE, ROOT, lambda_processes
 
@@ -48,7 +48,7 @@ CHILD = textwrap.dedent(
     time.sleep(60)  # until SIGTERM or SIGINT (Ctrl-C)
     """
 )
-MODES = ("exit", "error", "gc", "sigterm", "sigint")
+MODES = ("exit", "error", "gc", "sigterm", "sigint", "sigkill")
 
 
 def test_no_process_survives_the_harness() -> None:
@@ -76,14 +76,18 @@ def test_no_process_survives_the_harness() -> None:
             started[mode] = report
         children["sigterm"].send_signal(signal.SIGTERM)
         children["sigint"].send_signal(signal.SIGINT)
+        # SIGKILL runs no cleanup in the harness: each child's sentinel ends its session.
+        children["sigkill"].send_signal(signal.SIGKILL)
         for mode, child in children.items():
             child.wait(timeout=15)
             if mode == "gc":
                 assert child.stdout is not None
                 assert json.loads(child.stdout.readline()) == []
         for mode, report in started.items():
+            wait_for(lambda r=report: not lambda_processes(r["sessions"]), time.monotonic() + 10)
             assert not lambda_processes(report["sessions"]), mode
             for pid in report["members"]:
+                wait_for(lambda p=pid: not _alive(p), time.monotonic() + 5)
                 assert not _alive(pid), f"{mode}: process {pid} survived"
     finally:
         for child in children.values():

@@ -56,7 +56,7 @@ def project() -> Stack:
     return load_stack(PROJECT_TEMPLATE)
 
 
-def test_project_template_wires_five_triggers_to_the_pool(project: Stack) -> None:
+def test_project_template_wires_its_triggers_to_the_pool(project: Stack) -> None:
     pool = project.default_pool
     assert pool.triggers == {
         "PreSignUp": "PreSignUpFunction",
@@ -64,7 +64,12 @@ def test_project_template_wires_five_triggers_to_the_pool(project: Stack) -> Non
         "PostAuthentication": "PostAuthenticationFunction",
         "PreTokenGeneration": "PreTokenGenerationFunction",
         "UserMigration": "UserMigrationFunction",
+        "CustomEmailSender": "CustomSenderFunction",
+        "CustomSMSSender": "CustomSenderFunction",
     }
+    assert pool.properties["LambdaConfig"]["KMSKeyID"] == (
+        "arn:aws:kms:us-east-1:123456789012:key/harness-SenderKey"
+    )
     assert set(project.functions) == set(pool.triggers.values())
     assert (
         project.function_for_trigger("UserPool", "PreSignUp")
@@ -85,6 +90,7 @@ def test_project_functions_are_configured_as_deployed(project: Stack) -> None:
         "PostAuthenticationFunction": "post_authentication.handler",
         "PreTokenGenerationFunction": "pre_token_generation.handler",
         "UserMigrationFunction": "user_migration.handler",
+        "CustomSenderFunction": "custom_sender.handler",
     }
     for fn in project.functions.values():
         assert fn.timeout == 5
@@ -189,9 +195,15 @@ def test_create_user_pool_and_client_kwargs_are_accepted_by_moto(project: Stack)
 
     described = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
     assert described["Name"] == "harness-users"
-    assert described["LambdaConfig"] == {
+    assert described["LambdaConfig"] == project.default_pool.properties["LambdaConfig"]
+    assert {
         trigger: project.functions[lid].arn
         for trigger, lid in project.default_pool.triggers.items()
+        if "Sender" not in trigger
+    }.items() <= described["LambdaConfig"].items()
+    assert described["LambdaConfig"]["CustomEmailSender"] == {
+        "LambdaArn": project.functions["CustomSenderFunction"].arn,
+        "LambdaVersion": "V1_0",
     }
     assert described["LambdaConfig"]["PreSignUp"] == (
         "arn:aws:lambda:us-east-1:123456789012:function:harness-PreSignUpFunction"
@@ -222,6 +234,7 @@ def test_each_table_spec_creates_its_table_in_moto(project: Stack) -> None:
     assert sorted(dynamodb.list_tables()["TableNames"]) == [
         "harness-InvitationsTable",
         "harness-LegacyUsersTable",
+        "harness-OutboxTable",
     ]
 
 

@@ -33,12 +33,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Final
 
+from harness.replay.model import ReplayError
 from harness.replay.readers.awscli.reader import Reader
 from harness.replay.readers.base import ReadResult
 
 __all__ = ["read"]
 
 
+#: The reader marks secret values with these private-use characters while it assembles a
+#: request; a script that holds them itself could pose as a secret.
+RESERVED: Final = ("\ue000", "\ue001")
+
+
 def read(path: Path, text: str, env: Mapping[str, str], display: str) -> ReadResult:
+    for char in RESERVED:
+        at = text.find(char)
+        if at >= 0:
+            raise ReplayError(
+                f"{display}:{text.count(chr(10), 0, at) + 1}",
+                f"the private-use character U+{ord(char):04X} is not supported in an AWS CLI "
+                "replay; remove it",
+            )
     return Reader(path, env, display).read(text)

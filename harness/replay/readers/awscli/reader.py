@@ -14,6 +14,7 @@ import yaml
 from botocore import xform_name
 from botocore.model import Shape
 
+from harness.bounded import BoundedInputError, load_json, load_yaml, read_text
 from harness.replay import service_model as _service
 from harness.replay.envvars import SecretStr, env_value, expand_env_json
 from harness.replay.jsonloc import JsonLoc
@@ -335,10 +336,12 @@ class Reader:
         if from_file:
             text = self._file(raw, option, at)
         try:
-            value = yaml.safe_load(text) if option == "cli-input-yaml" else json.loads(text)
+            value = load_yaml(text) if option == "cli-input-yaml" else load_json(text)
         except (json.JSONDecodeError, yaml.YAMLError) as error:
             problem = " ".join(str(error).split())
             raise ReplayError(location, f"--{option}: invalid document: {problem}") from None
+        except BoundedInputError as error:
+            raise ReplayError(location, f"--{option}: {error.reason}") from None
         if not isinstance(value, dict):
             raise ReplayError(location, f"--{option} must hold an object of request parameters")
         document: dict[str, Any] = value
@@ -350,11 +353,13 @@ class Reader:
         name = raw[len("file://") :]
         target = Path(name) if Path(name).is_absolute() else self.path.parent / name
         try:
-            return target.read_text(encoding="utf-8")
+            return read_text(target, what=f"file://{name} target")
         except OSError as error:
             raise ReplayError(
                 self.here(at), f"--{option} file://{name}: cannot read {target}: {error.strerror}"
             ) from None
+        except (UnicodeDecodeError, BoundedInputError) as error:
+            raise ReplayError(self.here(at), f"--{option} file://{name}: {error}") from None
 
     def _option_value(self, shape: Shape, values: list[str], option: str, at: int) -> Any:
         location = self.here(at)
@@ -368,7 +373,9 @@ class Reader:
             stripped = loaded[0].lstrip()
             if stripped.startswith(("{", "[")):
                 try:
-                    return json.loads(loaded[0])
+                    return load_json(loaded[0])
+                except BoundedInputError as error:
+                    raise ReplayError(location, f"--{option}: {error.reason}") from None
                 except json.JSONDecodeError as error:
                     raise ReplayError(
                         location,

@@ -67,23 +67,35 @@ def tokenize(text: str, display: str, first_line: int) -> Iterator[Command | Com
     def fail(problem: str, at: int) -> ReplayError:
         return ReplayError(f"{display}:{at}", problem)
 
+    # Literal text is collected in chunks and joined once per run: adding to a string one
+    # character at a time would make a long value quadratic.
+    chunks: list[str] = []
+
     def literal(char: str) -> None:
         nonlocal word
         if word is None:
             word = Word(line=line)
-        if word.parts and isinstance(word.parts[-1], str):
-            word.parts[-1] += char
-        else:
-            word.parts.append(char)
+        chunks.append(char)
+
+    def flush() -> None:
+        if chunks and word is not None:
+            text_run = "".join(chunks)
+            if word.parts and isinstance(word.parts[-1], str):
+                word.parts[-1] += text_run
+            else:
+                word.parts.append(text_run)
+        chunks.clear()
 
     def part(value: Var | Subst) -> None:
         nonlocal word
         if word is None:
             word = Word(line=line)
+        flush()
         word.parts.append(value)
 
     def end_word() -> None:
         nonlocal word, command_line
+        flush()
         if word is not None:
             if not words:
                 command_line = word.line
@@ -213,6 +225,7 @@ def tokenize(text: str, display: str, first_line: int) -> Iterator[Command | Com
             yield from end_command()
         elif char in "<>":
             # A redirection: drop a file-descriptor number right before it, and its target.
+            flush()
             if word is not None and len(word.parts) == 1 and str(word.parts[0]).isdigit():
                 word = None
             end_word()

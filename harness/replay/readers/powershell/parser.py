@@ -240,6 +240,9 @@ class Parser:
     def command(self, word: str, line: int, piped: Any = None) -> Any:
         """Read the command ``word`` (already read) and its arguments; return its output."""
         name = word.rsplit("\\", 1)[-1]
+        if not name:
+            found = self.lex.peek() or "end of file"
+            raise self.lex.fail(f"expected a cmdlet name, found {found!r}")
         cmdlet = canonical(name)
         if cmdlet is None and name.casefold() == "new-object":
             return self._new_object(line)
@@ -299,6 +302,13 @@ class Parser:
             if lex.peek() in ("", "\n", ";", "|", "}", ")"):
                 return args
             line = lex.line_at()
+            if lex.peek() == "@" and lex.starts_name(1):
+                splatted = self.values.splat()
+                if isinstance(splatted, dict):
+                    args.extend(Param(str(k), v, True, line) for k, v in splatted.items())
+                else:
+                    args.extend(Positional(v, line) for v in splatted)
+                continue
             parameter = lex.parameter()
             if parameter is None:
                 args.append(Positional(self.values.argument(), line))

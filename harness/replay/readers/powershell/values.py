@@ -354,6 +354,21 @@ class Values:
 
     # -- variables -----------------------------------------------------------------------------
 
+    def splat(self) -> dict[str, Any] | list[Any]:
+        """``@name`` in a command's arguments: the hashtable (named parameters) or array
+        (positional arguments) held by ``$name``. [D] PowerShell about_Splatting."""
+        line = self.lex.line_at()
+        self.lex.pos += 1  # the "@"
+        name = self.lex.name()
+        value = self._lookup(VarRef(None, name, line))
+        if isinstance(value, dict | list):
+            return value
+        raise self.lex.fail(
+            f"@{name} splats ${name}, which holds {show(value)}: splat a hashtable "
+            f"(${name} = @{{UserPoolId = '...'; ...}}) or an array",
+            line,
+        )
+
     def _variable_value(self) -> Any:
         ref = self.lex.variable()
         value = self._lookup(ref)
