@@ -22,7 +22,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import boto3
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidParameter
