@@ -89,6 +89,8 @@ class CognitoApp:
             )
         if request.method == "GET":
             return self._get(request)
+        if request.method == "OPTIONS":  # a browser SDK's CORS preflight: moto's app answers
+            return self._moto_answer(environ, "", data)
         target = request.headers.get("X-Amz-Target", "")
         operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         if request.method != "POST" or request.path != "/" or not operation:
