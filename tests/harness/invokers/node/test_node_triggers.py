@@ -75,8 +75,9 @@ def test_commonjs_pre_sign_up_refusal_is_cognitos_validation_error(cjs_pool: Cog
         "message": "PreSignUp failed with error An invitation code is required.",
     }
     wrong = _sign_up(cjs_pool, "eve@example.com", {"invitationCode": "INV-1"})
+    # The invitation code is a secret: the report never shows it, even in an error message.
     assert wrong.outcome["message"] == (
-        "PreSignUp failed with error Invitation INV-1 is not for this address."
+        "PreSignUp failed with error Invitation [REDACTED] is not for this address."
     )
 
 
