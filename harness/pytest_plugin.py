@@ -167,13 +167,19 @@ def cognito_pool(request: pytest.FixtureRequest) -> Iterator[CognitoPool]:
     nothing one test does to its pool is seen by another.
     """
     options = _options(request)
-    template = Path(options.get("template") or request.config.getini("cognito_template"))
-    if not template.is_absolute():
-        template = Path(request.config.rootpath) / template
+    given = Path(options.get("template") or request.config.getini("cognito_template"))
+    template = given
+    if not given.is_absolute():
+        # The rootdir, or the nearest folder above it that has the template: without an ini
+        # file, `cd tests && pytest` makes tests/ the rootdir, and the template is one up.
+        root = Path(request.config.rootpath)
+        template = next(
+            (d / given for d in (root, *root.parents) if (d / given).is_file()), root / given
+        )
     if not template.exists():
         raise pytest.UsageError(
-            f"cognito_pool: no template at {template}; set @pytest.mark.cognito(template=...) "
-            "or the cognito_template ini option"
+            f"cognito_pool: no template at {template} (nor in a folder above it); set "
+            "@pytest.mark.cognito(template=...) or the cognito_template ini option"
         )
     parameters = _parameters(request, template, options)
     pool = _pool(request.config, _stack(request.config, template, parameters), options)

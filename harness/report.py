@@ -184,18 +184,61 @@ def _source(result: CallResult) -> str:
     return f"{Path(path).name}:{line}" if path else result.call.source
 
 
-def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool = True) -> str:
-    """The terminal table: one row per call, one column per trigger that ran."""
-    if width is None:
-        import sys
+def _source_order(report: ReplayResult) -> list[int]:
+    """The calls' indexes in the order of their files (as given) and lines.
 
-        tty = sys.stdout.isatty()
-        width = min(shutil.get_terminal_size((100, 24)).columns, 160) if tty else 100
+    A CloudTrail trail runs in ``eventTime`` order, which is rarely the order of its records:
+    the table lists the rows as the file has them, and says in which order they ran.
+    """
+    files: dict[str, int] = {}
+    keys = []
+    for index, result in enumerate(report.results):
+        path, _, line = result.call.source.rpartition(":")
+        position = files.setdefault(path, len(files))
+        keys.append((position, int(line) if line.isdigit() else 0, index))
+    return [key[2] for key in sorted(keys)]
+
+
+def table_width() -> int:
+    """The terminal's width (``COLUMNS`` overrides it), else 100: a pipe, a CI log."""
+    import sys
+
+    if sys.stdout.isatty():
+        return min(max(shutil.get_terminal_size((100, 24)).columns, 40), 200)
+    return 100
+
+
+#: ANSI colours of the outcome marks (``to_table(color=True)``: a terminal, and no NO_COLOR).
+_COLOURS = {"✓": "32", "✗": "31", "→": "33", "!": "31", "EXPECTATION FAILED": "1;31"}
+
+
+def _paint(text: str, color: bool) -> str:
+    if not color:
+        return text
+    for mark, code in _COLOURS.items():
+        if mark in text:
+            return f"\x1b[{code}m{text}\x1b[0m"
+    return text
+
+
+def to_table(
+    report: ReplayResult, *, width: int | None = None, show_ids: bool = True, color: bool = False
+) -> str:
+    """The terminal table: one row per call, in the order of the source, one column per
+    trigger that ran. A cell too long for its column wraps between words, never inside an id
+    or a name."""
+    import textwrap
+
+    if width is None:
+        width = table_width()
     columns = _columns(report)
     # One replay file: the line is enough (the file is named above the table).
     files = {r.call.source.rpartition(":")[0] for r in report.results}
     single = len(files) == 1 and next(iter(files)) != ""
+    order = _source_order(report)
+    ran = order != list(range(len(order)))
     headers = [
+        *(["Ran"] if ran else []),
         "Line" if single else "Source",
         "Call",
         *[SHORT.get(c, c) for c in columns],
@@ -203,35 +246,52 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
     ]
     rows = [
         [
+            *([str(index + 1)] if ran else []),
             r.call.source.rpartition(":")[2] if single else _source(r),
             _who(r, short=True),
             *[_cell(r, c) for c in columns],
             _outcome_text(r),
         ]
-        for r in report.results
+        for index, r in ((i, report.results[i]) for i in order)
     ]
     widths = [
         max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
         for i, h in enumerate(headers)
     ]
+    call, source = headers.index("Call"), headers.index("Call") - 1
     overflow = sum(widths) + 2 * (len(widths) - 1) - width
-    if overflow > 0:  # the Call column gives way first, then the source
-        for index in (1, 0):
-            give = min(overflow, max(0, widths[index] - 12))
-            widths[index] -= give
-            overflow -= give
+    for index in (call, source):  # the Call column gives way first, then the source
+        if overflow <= 0:
+            break
+        # Down to its longest word: a name or an id is never cut.
+        floor = max(
+            len(headers[index]), *(len(w) for row in rows for w in row[index].split() or [""])
+        )
+        give = min(overflow, max(0, widths[index] - floor))
+        widths[index] -= give
+        overflow -= give
 
-    def line(cells: list[str]) -> str:
+    def line(cells: list[str], paint: bool = False) -> list[str]:
+        wrapped = [
+            textwrap.wrap(text, size, break_long_words=False, break_on_hyphens=False) or [""]
+            for text, size in zip(cells, widths, strict=True)
+        ]
         out = []
-        for text, size in zip(cells, widths, strict=True):
-            out.append(text if len(text) <= size else text[: size - 1] + "…")
-        return "  ".join(cell.ljust(size) for cell, size in zip(out, widths, strict=True)).rstrip()
+        for number in range(max(len(parts) for parts in wrapped)):
+            texts = [parts[number] if number < len(parts) else "" for parts in wrapped]
+            padded = [text.ljust(size) for text, size in zip(texts, widths, strict=True)]
+            if paint:
+                padded[-1] = _paint(padded[-1].rstrip(), color)
+                padded[:-1] = [_paint(cell, color) if "!" in cell else cell for cell in padded[:-1]]
+            out.append("  ".join(padded).rstrip())
+        return out
 
     lines = [f"Replay of {Path(next(iter(files))).name}"] if single else []
-    lines += [line(headers), line(["─" * w for w in widths])]
+    lines += [*line(headers), *line(["─" * w for w in widths])]
     indent = "  "
-    for result, row in zip(report.results, rows, strict=True):
-        lines.append(line(row))
+    for index, row in zip(order, rows, strict=True):
+        result = report.results[index]
+        lines.extend(line(row, paint=True))
         if result.record.error is not None:
             lines.extend(
                 _wrap(f"{result.record.error.code}: {result.record.error.message}", indent, width)
@@ -243,8 +303,13 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
         for sent in result.record.deliveries:
             lines.extend(_wrap(f"delivered: {sent}", indent, width))
         for failure in result.failures:
-            lines.extend(_wrap(f"EXPECTATION FAILED: {failure}", indent, width))
+            lines.extend(
+                _paint(text, color)
+                for text in _wrap(f"EXPECTATION FAILED: {failure}", indent, width)
+            )
     lines.append("")
+    if ran:
+        lines.extend(_wrap("Ran: the order the calls ran in (their eventTime)", "", width))
     lines.extend(_wrap(LEGEND, "", width))
     names = [f"{SHORT[c]} = {c}" for c in columns if SHORT.get(c, c) != c]
     used = dict.fromkeys(
@@ -258,12 +323,22 @@ def to_table(report: ReplayResult, *, width: int | None = None, show_ids: bool =
     return "\n".join(lines)
 
 
+#: Joins the parts of one "a → b" mapping so that a line never breaks inside it.
+_GLUE = "\u00a0"
+
+
 def _wrap(text: str, indent: str, width: int) -> list[str]:
     import textwrap
 
-    return textwrap.wrap(
-        text, width=width, initial_indent=indent, subsequent_indent=indent + "  "
+    lines = textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,  # an id longer than the line stays whole
+        break_on_hyphens=False,  # us-east-1_... is one word
     ) or [indent]
+    return [line.replace(_GLUE, " ") for line in lines]
 
 
 def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
@@ -292,7 +367,7 @@ def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
         shown = [f"{SHORT.get(t, t)} {runtimes[t]}" for t in _columns(report) if t in runtimes]
         parts.append("runtimes: " + ", ".join(shown))
     if report.id_map and show_ids:
-        mapped = ", ".join(f"{k} → {v}" for k, v in report.id_map.items())
+        mapped = ", ".join(f"{k}{_GLUE}→{_GLUE}{v}" for k, v in report.id_map.items())
         pool = "the deployed pool" if report.invoker == "live" else "the emulated pool"
         parts.append(f"ids mapped onto {pool}: {mapped}")
     for skipped in report.skipped:
@@ -315,7 +390,8 @@ def to_markdown(report: ReplayResult) -> str:
         "| # | Source | Call | " + " | ".join(columns) + " | Outcome |",
         "|---|---|---|" + "---|" * len(columns) + "---|",
     ]
-    for n, result in enumerate(report.results, 1):
+    for index in _source_order(report):  # # is the order the calls ran in
+        n, result = index + 1, report.results[index]
         cells = []
         for trigger in columns:
             runs = [i for i in result.record.invocations if i.trigger == trigger]
@@ -347,11 +423,11 @@ def to_markdown(report: ReplayResult) -> str:
             shown.replace("|", "\\|"),
         ]
         lines.append("| " + " | ".join(row) + " |")
-    lines.extend(["", _summary(report).replace("\n", "  \n")])
+    lines.extend(["", _summary(report).replace(_GLUE, " ").replace("\n", "  \n")])
     return "\n".join(lines) + "\n"
 
 
-def call_line(result: CallResult) -> str:
+def call_line(result: CallResult, *, color: bool = False) -> str:
     """One line per call as it happens (``harness serve``), in the table's vocabulary."""
     cells = [
         f"{SHORT.get(i.trigger, i.trigger)}={_cell(result, i.trigger)}" for i in _unique(result)
@@ -362,7 +438,7 @@ def call_line(result: CallResult) -> str:
     for invocation in result.record.invocations:
         if invocation.runtime_error is not None:
             outcome += f" ({invocation.function}: {invocation.runtime_error})"
-    return "  ".join([_who(result), " ".join(cells) or "(no trigger)", outcome])
+    return "  ".join([_who(result), " ".join(cells) or "(no trigger)", _paint(outcome, color)])
 
 
 def _unique(result: CallResult) -> list[Any]:

@@ -29,6 +29,8 @@ from harness.cognito.validation import validate_request
 from harness.emulator import Emulator
 from harness.emulator.service import OPERATIONS
 from harness.emulator.tokens import install_pool_key, public_jwks
+from harness.invokers.build import newest_file_mtime
+from harness.redaction import redact_params
 from harness.replay.model import ApiCall
 from harness.replay.recorder import Recorder
 from harness.report import call_line, to_json
@@ -53,6 +55,8 @@ class CognitoApp:
         out: IO[str] | None = None,
         record: Path | None = None,
         wire_created_pools: bool = False,
+        watch: bool = False,
+        color: bool = False,
     ) -> None:
         from harness.emulator.moto_app import MotoCognitoApp
 
@@ -64,6 +68,8 @@ class CognitoApp:
         self.results: list[CallResult] = []
         self.wire_created_pools = wire_created_pools
         self.template_pool_id = emulator.user_pool_id
+        self.watch = CodeWatch(emulator) if watch else None
+        self.color = color
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -107,9 +113,45 @@ class CognitoApp:
         # One lock around the routing decision and the call: the emulator swaps its pool while
         # it serves a created pool, and moto's backends are not thread-safe either.
         with self.lock:
+            self._reload_if_changed()
             if operation in OPERATIONS and not self._moto_pool(params):
                 return self._emulated(operation, params)
-            return self._moto_answer(environ, operation, data)
+            answer = self._moto_answer(environ, operation, data)
+            self._answered_by_moto(operation, params, answer)
+            return answer
+
+    def _reload_if_changed(self) -> None:
+        """Trigger code edited since the last call: import it again / restart its runtime."""
+        if self.watch is None or not self.watch.changed():
+            return
+        reload = getattr(self.emulator.invoker, "reload", None)
+        if reload is not None:
+            reload()
+            if self.out is not None:
+                print("(trigger code changed: reloaded)", file=self.out, flush=True)
+
+    def _answered_by_moto(self, operation: str, params: dict[str, Any], answer: Response) -> None:
+        """A call moto answered gets its row, its place in the report and in the recording,
+        so that a recorded session replays to the same outcomes."""
+        try:
+            body = json.loads(answer.get_data() or b"{}")
+        except ValueError:
+            return
+        if not isinstance(body, dict):
+            return
+        error = None
+        if answer.status_code >= 300:
+            code = str(body.get("__type", "InternalErrorException")).rpartition("#")[2]
+            error = errors.cognito_error(code, str(body.get("message", "")), answer.status_code)
+        record = CallRecord(
+            operation=operation,
+            source=f"http:{len(self.results) + 1}",
+            request=redact_params(params),
+            invocations=[],
+            response=None if error else body,
+            error=error,
+        )
+        self._done(operation, params, record)
 
     def _get(self, request: Request) -> Response:
         if request.path == "/_harness/invocations":
@@ -195,20 +237,24 @@ class CognitoApp:
         # The caller holds self.lock: one call at a time, one row each, in order.
         number = len(self.results) + 1
         record = self.emulator.call(operation, params, source=f"http:{number}")
+        self._done(operation, params, record)
+        if record.error is not None:
+            if record.traceback:
+                LOG.error("harness serve: %s failed:\n%s", operation, record.traceback)
+            return cognito_error(record.error)
+        return Response(json.dumps(record.response or {}), content_type=CONTENT_TYPE)
+
+    def _done(self, operation: str, params: dict[str, Any], record: CallRecord) -> None:
+        """One call answered (the caller holds self.lock): its row, report entry, recording."""
         result = CallResult(
             call=ApiCall(operation=operation, params=params, source=record.source),
             record=record,
         )
         self.results.append(result)
         if self.out is not None:
-            print(call_line(result), file=self.out, flush=True)
+            print(call_line(result, color=self.color), file=self.out, flush=True)
         if self.recorder is not None:
             self._record(operation, params, record)
-        if record.error is not None:
-            if record.traceback:
-                LOG.error("harness serve: %s failed:\n%s", operation, record.traceback)
-            return cognito_error(record.error)
-        return Response(json.dumps(record.response or {}), content_type=CONTENT_TYPE)
 
     def _record(self, operation: str, params: dict[str, Any], record: CallRecord) -> None:
         assert self.recorder is not None
@@ -235,6 +281,25 @@ class CognitoApp:
     def close(self) -> None:
         if self.recorder is not None:
             self.recorder.close()
+
+
+class CodeWatch:
+    """Notices when a trigger's files change (the newest modification time under each
+    function's CodeUri), so that ``harness serve`` runs the code as it is now."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.roots = sorted({f.code_uri for f in emulator.dispatcher.functions.values()})
+        self.seen = self._newest()
+
+    def _newest(self) -> float:
+        return max((newest_file_mtime(root) for root in self.roots), default=0.0)
+
+    def changed(self) -> bool:
+        newest = self._newest()
+        if newest <= self.seen:
+            return False
+        self.seen = newest
+        return True
 
 
 class CognitoServer:
@@ -310,18 +375,21 @@ def cognito_error(error: errors.CognitoError, status: int | None = None) -> Resp
     )
 
 
-def banner(emulator: Emulator, endpoint: str) -> str:
+def banner(emulator: Emulator, endpoint: str, setup: Path | None = None) -> str:
     wired = ", ".join(f"{t}→{f.logical_id}" for t, f in emulator.dispatcher.functions.items())
+    users = len(emulator.pool.users)
     return "\n".join(
         [
             f"harness serve: Cognito on {endpoint} ({time.strftime('%H:%M:%S')})",
             f"  template      {emulator.stack.path}",
             f"  UserPoolId    {emulator.user_pool_id}   ({emulator.pool_spec.name})",
             *_client_lines(emulator),
-            f"  triggers      {wired or '(none)'}",
+            f"  triggers      {wired or '(none)'} ({emulator.invoker.name})",
+            f"  setup         {setup or '(none)'}: {users} user(s)",
             f"  JWKS          {endpoint}/{emulator.user_pool_id}/.well-known/jwks.json",
             f"  report        {endpoint}/_harness/invocations",
             "  e.g. aws cognito-idp admin-initiate-auth --endpoint-url "
-            f"{endpoint} --user-pool-id {emulator.user_pool_id} ...",
+            f"{endpoint} --user-pool-id {emulator.user_pool_id} --client-id "
+            f"{emulator.client_id} ...",
         ]
     )

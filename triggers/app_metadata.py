@@ -3,7 +3,7 @@
 Apps pass data to user-pool triggers through the ``ClientMetadata`` (and, for SignUp and
 AdminCreateUser, ``ValidationData``) parameters. Cognito hands it to the trigger in one of two
 request fields, depending on the trigger and the API that was called (see
-``shared/reference/cognito-trigger-contract.md`` section 3 and the ``-ClientMetadata`` text of the
+``docs/cognito-trigger-contract.md`` section 3 and the ``-ClientMetadata`` text of the
 AdminInitiateAuth reference):
 
 * ``request.validationData``: PreSignUp, PreAuthentication and UserMigration during

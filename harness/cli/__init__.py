@@ -5,8 +5,9 @@ One module per command family (``events``, ``replay``, ``invoke``, ``serve``, ``
 run inside their function: ``harness --help`` does not load moto or boto3.
 
 Errors: a :class:`harness.errors.HarnessInputError` from anywhere below a command is the user's
-to fix, and :class:`_Harness` prints it as one line with exit status 2. Any other exception is
-a bug in the harness and propagates as one, with its traceback.
+to fix, and :class:`_Harness` prints it as one line with exit status 2 (``--debug`` adds the
+traceback it stands for). Any other exception is a bug in the harness and propagates as one,
+with its traceback. Every command keeps the habits of :mod:`harness.cli.habits`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import click
 
 from harness.cli.errors import InputError
 from harness.cli.events import events_group
+from harness.cli.habits import HarnessGroup, show_traceback
 from harness.cli.invoke import invoke_command
 from harness.cli.record import record
 from harness.cli.replay import replay
@@ -27,14 +29,18 @@ from harness.errors import HarnessInputError
 __all__ = ["InputError", "main"]
 
 
-class _Harness(click.Group):
+class _Harness(HarnessGroup):
     """The command group, and the one place where an input error becomes exit status 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except HarnessInputError as error:
+            show_traceback(error)
             raise InputError(str(error)) from None
+        except InputError as error:
+            show_traceback(error)
+            raise
 
 
 @click.group(cls=_Harness)

@@ -7,13 +7,33 @@ from pathlib import Path
 import click
 
 from harness.cli.errors import InputError, reason
+from harness.cli.habits import HarnessGroup
 from harness.cli.options import key_value_option, output_option
 from harness.cognito import events
 
 
-@click.group("events")
+@click.group("events", cls=HarnessGroup)
 def events_group() -> None:
-    """Generate real-shaped Cognito trigger events."""
+    """List and generate real-shaped Cognito trigger events (all 40 triggerSources)."""
+
+
+@events_group.command("list")
+def list_sources() -> None:
+    """List every triggerSource, the trigger that receives it and its sample event file."""
+    import os
+
+    rows = [("TRIGGER_SOURCE", "TRIGGER", "SAMPLE EVENT")]
+    for spec in events.TRIGGER_SOURCES.values():
+        path = events.sample_event_path(spec.trigger_source)
+        shown = os.path.relpath(path) if path.is_file() else "(none)"
+        versions = (
+            "" if spec.token_versions == ("V1_0",) else f"  [{', '.join(spec.token_versions)}]"
+        )
+        rows.append((spec.trigger_source, spec.trigger + versions, shown))
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for source, trigger, shown in rows:
+        click.echo(f"{source.ljust(widths[0])}  {trigger.ljust(widths[1])}  {shown}")
+    click.echo(f"{len(rows) - 1} triggerSources; harness events generate SOURCE prints one")
 
 
 @events_group.command("generate")
@@ -53,7 +73,7 @@ def generate(
     all_sources: bool,
     output_dir: Path | None,
 ) -> None:
-    """Print the event Cognito sends for TRIGGER_SOURCE (e.g. PreSignUp_SignUp).
+    """Print the event Cognito sends for TRIGGER_SOURCE, such as PreSignUp_SignUp.
 
     With --all, write every committed sample to events/triggers/ (or --output-dir) instead.
     """

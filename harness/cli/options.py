@@ -119,8 +119,17 @@ def command_stack(
 
 
 def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:
-    """``--output`` / ``-o``: the file a command writes instead of stdout."""
-    return click.option("--output", "-o", required=required, type=FILE, help=help)
+    """``--output`` / ``-o``: the file a command writes instead of stdout.
+
+    The AWS CLI's ``--output`` names a format; the help says which one this is."""
+    return click.option(
+        "--output",
+        "-o",
+        required=required,
+        type=FILE,
+        metavar="FILE",
+        help=f"{help} A file name, unlike the AWS CLI's --output (a format).",
+    )
 
 
 settings_option = key_value_option(

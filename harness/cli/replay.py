@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Unpack
 import click
 
 from harness.cli.errors import InputError, check_writable, reason
+from harness.cli.habits import debug, use_color
 from harness.cli.options import (
     DeployedTarget,
     command_invoker,
@@ -64,6 +65,12 @@ if TYPE_CHECKING:
     metavar="SECONDS",
     help="With --live: how long to wait for the triggers' log records to arrive.",
 )
+@click.option(
+    "--same-pool",
+    is_flag=True,
+    help="Replay every PATH on one pool, in order (default: a fresh pool for each file, "
+    "seeded from its own setup).",
+)
 @deployed_target_options
 def replay(
     paths: tuple[Path, ...],
@@ -80,16 +87,18 @@ def replay(
     live: bool,
     allow_writes: bool,
     log_wait: float,
+    same_pool: bool,
     **target: Unpack[DeployedTarget],
 ) -> None:
     """Replay Cognito API calls through the real triggers and show which got the metadata.
 
     PATHS are JSON / JSON Lines call files, PowerShell scripts (Start-CGIPAuthAdmin...), AWS CLI
     command lines or CloudTrail exports. Exit status: 0 when every expectation is met, 1 when
-    one is not, 2 for unusable input.
+    one is not, 2 for unusable input. Several PATHS replay each on a fresh pool, seeded from
+    its own setup, unless --same-pool.
     """
     from harness.replay.loader import load_replay
-    from harness.replay.runner import run_replay
+    from harness.replay.runner import run_each, run_replay
     from harness.settings import Settings
 
     if output is not None:
@@ -100,6 +109,13 @@ def replay(
     need: list[str] | None = [] if deployed else None
     stack = command_stack(template_path, parameter_overrides, config_env, need_code=need)
     loaded = load_replay(list(paths), setup_path)
+    debug(
+        "%d call(s) from %s; setup: %d user(s), table records for %s",
+        len(loaded.calls),
+        ", ".join(loaded.sources),
+        len(loaded.setup.users),
+        ", ".join(loaded.setup.tables) or "no table",
+    )
     show = (
         _progress if len(loaded.calls) >= 20 and click.get_text_stream("stderr").isatty() else None
     )
@@ -117,6 +133,15 @@ def replay(
             progress=show,
             stack=stack,
         )
+    elif len(paths) > 1 and not same_pool:
+        debug("%d files: a fresh pool for each (--same-pool: one for all)", len(paths))
+        result = run_each(
+            [load_replay([path], setup_path) for path in paths],
+            stack,
+            overrides=overrides or {},
+            make_invoker=lambda: command_invoker(invoke_mode, stack, target),
+            progress=show,
+        )
     else:
         invoker = command_invoker(invoke_mode, stack, target)
         try:
@@ -130,7 +155,7 @@ def replay(
             )
         finally:
             invoker.close()
-    _write(_render(result, fmt, verbose=verbose), output)
+    _write(_render(result, fmt, verbose=verbose, color=output is None and use_color()), output)
     if not result.ok:
         click.echo(f"{len(result.failures)} expectation(s) failed", err=True)
         raise SystemExit(1)
@@ -140,7 +165,7 @@ def _progress(number: int, total: int, _result: object) -> None:
     click.echo(f"\rreplaying {number}/{total}", err=True, nl=number == total)
 
 
-def _render(result: ReplayResult, fmt: str, *, verbose: bool) -> str:
+def _render(result: ReplayResult, fmt: str, *, verbose: bool, color: bool = False) -> str:
     import json
 
     from harness import report
@@ -149,7 +174,7 @@ def _render(result: ReplayResult, fmt: str, *, verbose: bool) -> str:
         return json.dumps(report.to_json(result, verbose=verbose), indent=2) + "\n"
     if fmt == "markdown":
         return report.to_markdown(result)
-    text = report.to_table(result) + "\n"
+    text = report.to_table(result, color=color) + "\n"
     if verbose:
         text += json.dumps(report.to_json(result, verbose=True)["calls"], indent=2) + "\n"
     return text

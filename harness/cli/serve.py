@@ -1,17 +1,24 @@
-"""``harness serve``: a local Cognito endpoint with live triggers."""
+"""``harness serve``: a local Cognito endpoint with live triggers, for development."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 import click
 
 from harness.cli.errors import InputError, reason
+from harness.cli.habits import use_color
 from harness.cli.options import (
     FILE,
+    DeployedTarget,
+    command_invoker,
     command_stack,
+    deployed_target_options,
+    invoke_option,
     parameter_options,
     settings_option,
+    setup_option,
     template_option,
 )
 
@@ -28,11 +35,14 @@ from harness.cli.options import (
     "read every trigger event and get tokens: a local endpoint only, without it.",
 )
 @settings_option
+@setup_option
+@invoke_option
 @click.option(
     "--record",
     "record_path",
     type=FILE,
-    help="Also write every emulated call to FILE as a replay (JSON Lines, secrets as ${env:...}).",
+    help="Also write every call (those moto answers too) to FILE as a replay (JSON Lines, "
+    "secrets as ${env:...}).",
 )
 @click.option(
     "--wire-created-pools",
@@ -40,6 +50,12 @@ from harness.cli.options import (
     help="Give pools created through the API (CreateUserPool) the template's triggers too; "
     "without it they are plain moto pools.",
 )
+@click.option(
+    "--no-reload",
+    is_flag=True,
+    help="Keep the trigger code loaded at start, even when its files change.",
+)
+@deployed_target_options
 def serve(
     template_path: Path,
     parameter_overrides: tuple[str, ...],
@@ -47,21 +63,30 @@ def serve(
     host: str,
     port: int,
     overrides: dict[str, str] | None,
+    setup_path: Path | None,
+    invoke_mode: str,
     record_path: Path | None,
     wire_created_pools: bool,
     allow_remote: bool,
+    no_reload: bool,
+    **target: Unpack[DeployedTarget],
 ) -> None:
     """A local Cognito endpoint with live triggers, for any SDK or the AWS CLI.
 
     Point a client at it with `endpoint_url` / `--endpoint-url`. The pool and app client of the
-    template exist at start (their ids are printed). Each call prints one row; GET
-    /_harness/invocations returns the JSON report so far. Stop with Ctrl-C or SIGTERM.
+    template exist at start, with the same ids at every start (printed); --setup seeds them
+    (users, table records, settings: the replay setup format). Edited trigger code is picked
+    up at the next call. Each call prints one row; GET /_harness/invocations returns the JSON
+    report so far. Stop with Ctrl-C or SIGTERM.
     """
+    import os
     import signal
     import threading
 
     from harness.emulator import Emulator
     from harness.replay.recorder import Recorder
+    from harness.replay.runner import seed
+    from harness.replay.setup import load_setup_file
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
 
@@ -77,17 +102,31 @@ def serve(
             "admin operations, read every trigger event and get tokens",
             err=True,
         )
-    settings = Settings().with_overrides(overrides or {})
+    stack = command_stack(template_path, parameter_overrides, config_env)
+    setup = load_setup_file(setup_path, os.environ, "--setup") if setup_path else None
+    settings = (
+        Settings().with_overrides(setup.settings if setup else {}).with_overrides(overrides or {})
+    )
+    invoker = command_invoker(invoke_mode, stack, target)
     emulator = Emulator(
-        command_stack(template_path, parameter_overrides, config_env),
+        stack,
         settings=settings,
+        invoker=invoker,
+        overrides=setup.pool if setup else None,
         require_client=False,  # every client is served
+        stable_ids=True,
     )
     with emulator:
+        if setup is not None:
+            seed(emulator, setup)
         # The recording is opened (created, truncated) once the port is bound: a busy port
         # leaves neither an open file nor an emptied earlier recording behind.
         app = CognitoApp(
-            emulator, out=click.get_text_stream("stdout"), wire_created_pools=wire_created_pools
+            emulator,
+            out=click.get_text_stream("stdout"),
+            wire_created_pools=wire_created_pools,
+            watch=not no_reload,
+            color=use_color(),
         )
         try:
             server = CognitoServer(app, host=host, port=port)
@@ -95,14 +134,14 @@ def serve(
             raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         if record_path is not None:
             try:
-                app.recorder = Recorder(record_path)
+                app.recorder = Recorder(record_path, setup=setup_path)
             except OSError as error:
                 server.server.server_close()
                 raise InputError(
                     f"--record {record_path}: cannot write it ({reason(error, record_path)}); "
                     "choose a writable path"
                 ) from None
-        click.echo(banner(emulator, server.endpoint), err=True)
+        click.echo(banner(emulator, server.endpoint, setup_path), err=True)
 
         def stop(signum: int, _frame: object) -> None:
             click.echo(f"harness serve: {signal.Signals(signum).name}, stopping", err=True)

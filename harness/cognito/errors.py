@@ -111,3 +111,15 @@ class InternalErrorException(CognitoError):
 
 #: Every code above, for protocol layers that map codes back to classes.
 BY_CODE: dict[str, type[CognitoError]] = {cls.code: cls for cls in CognitoError.__subclasses__()}
+
+
+_OTHER_CODES: dict[tuple[str, int], type[CognitoError]] = {}
+
+
+def cognito_error(code: str, message: str, status: int = 400) -> CognitoError:
+    """The :class:`CognitoError` for an AWS error code, known or not (moto's, a live pool's)."""
+    cls = BY_CODE.get(code) or _OTHER_CODES.get((code, status))
+    if cls is None:
+        cls = type(code, (CognitoError,), {"code": code, "status": status})
+        _OTHER_CODES[(code, status)] = cls
+    return cls(message)

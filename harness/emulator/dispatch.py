@@ -10,6 +10,7 @@ collects the invocations of its API call.
 from __future__ import annotations
 
 import copy
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -60,6 +61,9 @@ def _redact_response(response: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(shown[name], dict):
             shown[name] = dict.fromkeys(shown[name], REDACTED)
     return shown
+
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,15 @@ class TriggerDispatcher:
             return TriggerRun(shown)
         timeout = min(function.timeout, COGNITO_TRIGGER_TIMEOUT_SECONDS)
         started = time.perf_counter()
+        _log.debug(
+            "%s: %s runs %s (%s), metadata keys %s in %s",
+            trigger_source,
+            trigger,
+            function.logical_id,
+            self.invoker.name,
+            sorted(shown.metadata or {}),
+            shown_field or "no field",
+        )
         try:
             result = self.invoker.invoke(function, event, timeout)
         except Exception as crash:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from botocore.exceptions import ClientError
 from moto import mock_aws
@@ -28,8 +29,10 @@ from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidP
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
 from harness.cognito import errors
+from harness.emulator import ids
 from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
+from harness.emulator.overrides import OVERRIDABLE, apply_overrides, named
 from harness.emulator.own_calls import harness_own_calls
 from harness.emulator.sdk_secret import with_secret_hash
 from harness.emulator.seeding import SeedError, check_items, dynamodb_item, table_items
@@ -41,7 +44,6 @@ from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.template_resources import create_pool_resources
 from harness.emulator.tokens import install_pool_key
 from harness.emulator.users import user_attributes
-from harness.errors import HarnessInputError, suggest
 from harness.invokers import Invoker, aws_endpoint_url_of, make_invoker
 from harness.invokers.local_aws import set_up_sandbox, trigger_client
 from harness.results import CallRecord
@@ -57,9 +59,7 @@ from harness.stack import (
 
 __all__ = ["SESSION_SECONDS", "Emulator"]
 
-
-class SetupError(HarnessInputError, ValueError):
-    """A pool or client override (``setup.pool``, a pool or client name) the stack cannot take."""
+_log = logging.getLogger(__name__)
 
 
 class Emulator:
@@ -79,6 +79,7 @@ class Emulator:
         clock: Callable[[], float] = time.time,
         overrides: Mapping[str, Any] | None = None,
         require_client: bool = True,
+        stable_ids: bool = False,
     ) -> None:
         """``client`` (a logical id or ClientName) is the app client that ids unknown to the
         emulator map onto; every client of the pool is created. With several clients and none
@@ -88,7 +89,7 @@ class Emulator:
         self.settings = settings or Settings()
         # By default each function by its runtime (``--invoke auto``): in-process for Python.
         self.invoker: Invoker = invoker or make_invoker("auto", self.stack)
-        self.pool_spec = _named(self.stack.pools, pool, "pool", self.stack) or (
+        self.pool_spec = named(self.stack.pools, pool, "pool", self.stack) or (
             self.stack.default_pool
         )
         #: Every app client of the pool, created at start (template order).
@@ -98,13 +99,15 @@ class Emulator:
             if c.pool_logical_id == self.pool_spec.logical_id
         }
         if client:
-            self.client_spec = _named(self.stack.clients, client, "client", self.stack)
+            self.client_spec = named(self.stack.clients, client, "client", self.stack)
         elif len(self.client_specs) == 1 or (self.client_specs and not require_client):
             self.client_spec = next(iter(self.client_specs.values()))
         else:
             self.client_spec = self.stack.default_client
         if overrides:
-            self._override(overrides)
+            self.pool_spec, self.client_spec = apply_overrides(
+                self.pool_spec, self.client_spec, overrides, self.stack.account_id
+            )
         self.clock = clock
         self.region = self.stack.region
         self.sessions = SessionStore()
@@ -116,69 +119,13 @@ class Emulator:
         #: The pool's KMSKeyID, created in the emulated KMS at start (custom senders).
         self.sender_key: SenderKey | None = None
         self._mock: Any = None
+        #: Ids derived from the template (:mod:`harness.emulator.ids`) instead of moto's random.
+        self.stable_ids = stable_ids
         self.user_pool_id = ""
         self.client_id = ""
 
-    #: Pool and client settings a replay's ``setup.pool`` may change, and where they live.
-    OVERRIDABLE = (
-        "PreventUserExistenceErrors",
-        "ExplicitAuthFlows",
-        "MfaConfiguration",
-        "DeviceConfiguration",
-    )
-
-    def _override(self, overrides: Mapping[str, Any]) -> None:
-        unknown = sorted(set(overrides) - set(self.OVERRIDABLE))
-        if unknown:
-            raise SetupError(
-                f"setup.pool: cannot override {', '.join(unknown)}; "
-                f"overridable: {', '.join(self.OVERRIDABLE)}"
-            )
-        client, pool = self.client_spec, self.pool_spec
-        _check_override(overrides, "PreventUserExistenceErrors", ("ENABLED", "LEGACY"))
-        _check_override(overrides, "MfaConfiguration", ("OFF", "ON", "OPTIONAL"))
-        flows = overrides.get("ExplicitAuthFlows", [])
-        if not isinstance(flows, list) or not all(f in _AUTH_FLOW_NAMES for f in flows):
-            raise SetupError(
-                "setup.pool.ExplicitAuthFlows must be a list of "
-                f"{', '.join(sorted(_AUTH_FLOW_NAMES))}; got {flows!r}"
-            )
-        if "PreventUserExistenceErrors" in overrides:
-            value = overrides["PreventUserExistenceErrors"]
-            client = dataclasses.replace(
-                client,
-                prevent_user_existence_errors=value in ("ENABLED", True),
-                properties={**client.properties, "PreventUserExistenceErrors": value},
-            )
-        if "ExplicitAuthFlows" in overrides:
-            flows = tuple(overrides["ExplicitAuthFlows"])
-            client = dataclasses.replace(
-                client,
-                explicit_auth_flows=flows,
-                properties={**client.properties, "ExplicitAuthFlows": list(flows)},
-            )
-        if "MfaConfiguration" in overrides:
-            value = str(overrides["MfaConfiguration"])
-            # SMS MFA needs an SMS configuration; a template without one gets a placeholder
-            # role, as nothing is sent anyway (codes are the `mfa_code` setting).
-            sms = pool.properties.get("SmsConfiguration") or {
-                "SnsCallerArn": f"arn:aws:iam::{self.stack.account_id}:role/harness-sms",
-                "ExternalId": "harness",
-            }
-            pool = dataclasses.replace(
-                pool,
-                mfa_configuration=value,
-                enabled_mfas=pool.enabled_mfas or ("SMS_MFA", "SOFTWARE_TOKEN_MFA"),
-                properties={**pool.properties, "MfaConfiguration": value, "SmsConfiguration": sms},
-            )
-        if "DeviceConfiguration" in overrides:  # remembered devices (flows/devices.py)
-            value = overrides["DeviceConfiguration"]
-            if not isinstance(value, dict):
-                raise SetupError("setup.pool.DeviceConfiguration must be an object")
-            pool = dataclasses.replace(
-                pool, properties={**pool.properties, "DeviceConfiguration": value}
-            )
-        self.client_spec, self.pool_spec = client, pool
+    #: Pool and client settings a replay's ``setup.pool`` may change.
+    OVERRIDABLE = OVERRIDABLE
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -261,6 +208,10 @@ class Emulator:
         backend = cognitoidp_backends[self.stack.account_id][self.region]
         request = _as_sent(self.pool_spec.create_user_pool_kwargs())
         self.user_pool_id = backend.create_user_pool(request.pop("PoolName"), request).id
+        if self.stable_ids:
+            stable = ids.stable_pool_id(self.region, self.pool_spec.logical_id, self.pool_spec.name)
+            ids.rename_pool(backend, self.user_pool_id, stable)
+            self.user_pool_id = stable
         mfa = _as_sent(self.pool_spec.set_user_pool_mfa_config_kwargs(self.user_pool_id))
         if mfa:
             sms, token = mfa.get("SmsMfaConfiguration"), mfa.get("SoftwareTokenMfaConfiguration")
@@ -278,7 +229,12 @@ class Emulator:
             client = backend.create_user_pool_client(
                 request.pop("UserPoolId"), request.pop("GenerateSecret", False), request
             )
-            self.client_ids[logical_id] = client.id
+            client_id = client.id
+            if self.stable_ids:
+                stable = ids.stable_client_id(self.user_pool_id, logical_id)
+                ids.rename_client(backend.user_pools[self.user_pool_id], client_id, stable)
+                client_id = stable
+            self.client_ids[logical_id] = client_id
         self.client_id = self.client_ids[self.client_spec.logical_id]
         template_key = (self.pool_spec.properties.get("LambdaConfig") or {}).get("KMSKeyID")
         if template_key:
@@ -286,6 +242,14 @@ class Emulator:
             self.sender_key = SenderKey(arn, template_key, lambda: self.trigger_client("kms"))
 
     def _wire(self) -> None:
+        _log.debug(
+            "pool %s (%s) and client %s (%s) created from %s",
+            self.user_pool_id,
+            self.pool_spec.logical_id,
+            self.client_id,
+            self.client_spec.logical_id,
+            self.stack.path,
+        )
         known = {
             f"{self.pool_spec.logical_id}:Id": self.user_pool_id,
             f"{self.pool_spec.logical_id}:ProviderName": (
@@ -483,6 +447,7 @@ class Emulator:
             params = with_secret_hash(target, operation, params)
         record = execute(target, operation, params, source=source)
         self.calls.append(record)
+        _log.debug("%s %s: %s", source, operation, record.outcome["status"])
         return record
 
     # ------------------------------------------------------------------ seeding
@@ -535,47 +500,6 @@ class Emulator:
         return user
 
 
-#: ExplicitAuthFlows values. [D] CreateUserPoolClient API reference.
-_AUTH_FLOW_NAMES = frozenset(
-    {
-        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-        "ALLOW_CUSTOM_AUTH",
-        "ALLOW_USER_PASSWORD_AUTH",
-        "ALLOW_USER_SRP_AUTH",
-        "ALLOW_REFRESH_TOKEN_AUTH",
-        "ALLOW_USER_AUTH",
-        "ADMIN_NO_SRP_AUTH",
-        "CUSTOM_AUTH_FLOW_ONLY",
-        "USER_PASSWORD_AUTH",
-    }
-)
-
-
 def _as_sent(request: Mapping[str, Any] | None) -> Any:
     """A request's parameters as moto's handlers receive them: through JSON."""
     return json.loads(json.dumps(request)) if request is not None else None
-
-
-def _check_override(overrides: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> None:
-    if name in overrides and overrides[name] not in allowed:
-        raise SetupError(
-            f"setup.pool.{name} must be one of {', '.join(allowed)}; got {overrides[name]!r}"
-        )
-
-
-_Spec = TypeVar("_Spec")
-
-
-def _named(specs: Mapping[str, _Spec], name: str | None, kind: str, stack: Stack) -> Any:
-    """The pool or app client the caller named by logical id or by name (None: none named)."""
-    if name is None:
-        return None
-    if name not in specs:
-        by_name = [lid for lid, spec in specs.items() if getattr(spec, "name", None) == name]
-        if len(by_name) == 1:
-            return specs[by_name[0]]
-        raise SetupError(
-            f"no {kind} {name!r} in {stack.path.name}{suggest(name, specs)}; "
-            f"{kind}s: {', '.join(specs) or '(none)'}"
-        )
-    return specs[name]

@@ -12,6 +12,7 @@ Two harness processes do not build at once: the build holds a lock file in ``.aw
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import subprocess
@@ -26,6 +27,9 @@ from harness.stack import FunctionSpec
 BUILD_TIMEOUT_SECONDS = 600
 
 
+_log = logging.getLogger(__name__)
+
+
 def build_dir(template: Path) -> Path:
     """Where ``sam build`` puts the template's functions."""
     return template.resolve().parent / ".aws-sam" / "build"
@@ -35,7 +39,8 @@ def function_build_dir(template: Path, function: FunctionSpec) -> Path:
     return build_dir(template) / function.logical_id
 
 
-def _newest_file_mtime(root: Path) -> float:
+def newest_file_mtime(root: Path) -> float:
+    """The newest modification time of the files under ``root`` (caches and dot-dirs left out)."""
     newest = 0.0
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = [
@@ -63,7 +68,7 @@ def stale_reason(template: Path, functions: Iterable[FunctionSpec]) -> str | Non
         if not (build / function.logical_id).is_dir():
             return f"{function.logical_id} is not built"
         for folder in (function.code_uri, *function.layers):
-            if _newest_file_mtime(folder) > built_at:
+            if newest_file_mtime(folder) > built_at:
                 return f"{folder} has changed since the build"
     return None
 
@@ -98,6 +103,48 @@ def _build_lock(build: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _run_build(
+    argv: list[str], cwd: Path, env: dict[str, str], announce: Callable[[str], None]
+) -> tuple[list[str], int | None]:
+    """Run ``sam build``, handing each line it prints to ``announce`` as it comes (a build
+    resolving dependencies takes minutes: the user sees it move). Returns its non-empty lines
+    and its exit status (None: killed after ``BUILD_TIMEOUT_SECONDS``)."""
+    import threading
+
+    process = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    expired = threading.Event()
+
+    def stop() -> None:
+        expired.set()
+        process.kill()
+
+    timer = threading.Timer(BUILD_TIMEOUT_SECONDS, stop)
+    timer.start()
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            line = raw.strip()
+            if line:
+                lines.append(line)
+                announce(f"  sam build | {line}")
+        process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return lines, None if expired.is_set() else process.returncode
+
+
 def ensure_built(
     template: Path,
     functions: Iterable[FunctionSpec],
@@ -107,8 +154,10 @@ def ensure_built(
 ) -> Path:
     """Run ``sam build`` if the build of ``functions`` is missing or stale; return the build dir.
 
-    ``announce`` gets one line before a build starts; ``path_first`` are folders put first on
-    the build's PATH (esbuild's). Raises :class:`InvokerError` (one line) when the build fails.
+        env["PATH"] = os.pathsep.join([*path_first, env.get("PATH", os.defpath)])
+    ``announce`` gets one line before a build starts, then each line ``sam build`` prints, as it
+    prints it. Raises :class:`InvokerError` (one line)
+    when the build fails.
     """
     template = template.resolve()
     wanted = list(functions)
@@ -130,14 +179,20 @@ def ensure_built(
         ]
         env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
         env["PATH"] = os.pathsep.join([*path_first, env.get("PATH", os.defpath)])
-        run_tool(
-            argv,
-            cwd=template.parent,
-            env=env,
-            timeout=BUILD_TIMEOUT_SECONDS,
-            what=f"sam build --template {template}",
-            fix="run that command to see its full output",
-        )
+        _log.debug("running %s", " ".join(argv))
+        lines, returncode = _run_build(argv, template.parent, env, announce)
+        if returncode is None:
+            raise InvokerError(
+                f"sam build --template {template} took over {BUILD_TIMEOUT_SECONDS} s; "
+                "run it yourself to see where it hangs"
+            )
+        if returncode != 0:
+            errors = [line for line in lines if "error" in line.lower()]
+            detail = (errors or lines or ["no output"])[-1]
+            raise InvokerError(
+                f"sam build --template {template} failed ({detail}); "
+                "run that command to see its full output"
+            )
     return build
 
 

@@ -124,6 +124,8 @@ class InProcessInvoker:
     def __init__(self, region: str = "us-east-1") -> None:
         self.region = region
         self._handlers: dict[tuple[Path, tuple[Path, ...], str], Callable[..., Any]] = {}
+        #: The functions whose handlers are loaded (their code folders, for reload()).
+        self._loaded: dict[str, FunctionSpec] = {}
         self._worker: _Worker | None = None  # started by the first invocation
         self._stdout = _routed("stdout")
         self._stderr = _routed("stderr")
@@ -145,6 +147,7 @@ class InProcessInvoker:
         if not callable(handler):
             raise _HandlerNotFound(f"Handler '{attribute}' missing on module '{module_name}'")
         self._handlers[key] = handler
+        self._loaded[function.logical_id] = function
         return handler, init_ms
 
     @contextmanager
@@ -245,6 +248,17 @@ class InProcessInvoker:
             raise error
         assert result is not None
         return result
+
+    def reload(self) -> None:
+        """Forget every imported handler and its folders' modules: the next invocations import
+        the code again (``harness serve`` after a trigger file changed), with a cold start, as
+        a new Lambda version would have."""
+        roots = {code_roots(function) for function in self._loaded.values()}
+        self._handlers.clear()
+        self._loaded.clear()
+        for root in roots:
+            NAMESPACES.forget(root)
+        importlib.invalidate_caches()
 
     def close(self) -> None:
         worker, self._worker = self._worker, None

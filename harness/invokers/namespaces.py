@@ -110,6 +110,16 @@ class ModuleNamespaces:
                 space[name] = module
         self._seen = len(sys.modules)
 
+    def forget(self, roots: Roots) -> None:
+        """Drop the modules of ``roots``: the next call imports the code again (``harness serve``
+        after a trigger file changed)."""
+        if self._active == roots:
+            self.deactivate()
+        for name in self._spaces.pop(roots, {}):
+            module = sys.modules.get(name)
+            if module is not None and _under(_origin(module), roots):
+                del sys.modules[name]
+
     def deactivate(self) -> None:
         """Take the active modules out of ``sys.modules`` and their folders off ``sys.path``."""
         roots = self._active

@@ -214,6 +214,14 @@ class RieInvoker:
             with environment.lock:
                 environment.stop()
 
+    def reload(self) -> None:
+        """End every warm environment: the next invocation rebuilds what changed and starts
+        the function again (``harness serve`` after a trigger file changed)."""
+        with self._lock:
+            logical_ids = list(self._environments)
+        for logical_id in logical_ids:
+            self.recycle(logical_id)
+
     def warm_pids(self) -> dict[str, int]:
         """The RIE process id of each function with a warm environment (for tests and tools)."""
         with self._lock:

@@ -43,14 +43,23 @@ def expand_env(text: str, env: Mapping[str, str], location: str) -> str:
     return SecretStr(result) if used else result
 
 
-def env_value(name: str, env: Mapping[str, str], location: str) -> SecretStr:
-    """The value of environment variable ``name``, or a ReplayError naming it."""
-    if name not in env:
-        raise ReplayError(
+class MissingVariable(ReplayError):
+    """A ``${env:NAME}`` whose variable is not set (:func:`harness.replay.loader.load_replay`
+    gathers them all into one error)."""
+
+    def __init__(self, location: str, name: str) -> None:
+        super().__init__(
             location,
             f"environment variable {name} is not set; export it before replaying "
             "(the replay reads this secret from the environment)",
         )
+        self.name = name
+
+
+def env_value(name: str, env: Mapping[str, str], location: str) -> SecretStr:
+    """The value of environment variable ``name``, or a :class:`MissingVariable` naming it."""
+    if name not in env:
+        raise MissingVariable(location, name)
     return SecretStr(env[name])
 
 

@@ -23,7 +23,7 @@ def _expect_key(key: str, location: str) -> str:
         location,
         f"unknown expectation key '{key}'{suggest(key, (*TRIGGER_NAMES, *_EXPECT_KEYS))}; "
         "use a trigger name (PreAuthentication=validationData|clientMetadata|none|not-run), "
-        "order=A,B, outcome=tokens|challenge|error or error=<ErrorCode>",
+        "order=A,B, outcome=tokens|challenge|error|ok or error=<ErrorCode>",
     )
 
 

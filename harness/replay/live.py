@@ -46,7 +46,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 from botocore.config import Config
@@ -133,16 +133,9 @@ def _check_setup(replay: Replay, allow_writes: bool) -> None:
 # --------------------------------------------------------------------------- sending calls
 
 
-_ERROR_CLASSES: dict[str, type[errors.CognitoError]] = {}
-
-
 def cognito_error(code: str, message: str) -> errors.CognitoError:
     """The :class:`~harness.cognito.errors.CognitoError` for an AWS error code, known or not."""
-    cls = errors.BY_CODE.get(code) or _ERROR_CLASSES.get(code)
-    if cls is None:
-        cls = cast(type[errors.CognitoError], type(code, (errors.CognitoError,), {"code": code}))
-        _ERROR_CLASSES[code] = cls
-    return cls(message)
+    return errors.cognito_error(code, message)
 
 
 def _retarget(params: dict[str, Any], target: Target, id_map: dict[str, str]) -> dict[str, Any]:

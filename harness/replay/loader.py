@@ -31,6 +31,7 @@ from typing import Any, Final
 
 from harness.bounded import BoundedInputError, check_value, read_text
 from harness.replay import service_model as _service
+from harness.replay.envvars import MissingVariable
 from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
 from harness.replay.readers import awscli, jsonfile, powershell
 from harness.replay.readers.base import ReadResult
@@ -69,6 +70,36 @@ def load_replay(
     Raises :class:`ReplayError` (``file:line: problem``) for anything that cannot be replayed.
     """
     environment: Mapping[str, str] = os.environ if env is None else env
+    # Every variable the files need and the environment lacks, in one error: load again with
+    # a stand-in for each one found missing, until none is.
+    missing: dict[str, str] = {}
+    while True:
+        try:
+            replay = _load(paths, setup_path, {**environment, **dict.fromkeys(missing, "")})
+        except MissingVariable as error:
+            if error.name in missing:
+                raise
+            missing[error.name] = error.location
+            continue
+        except ReplayError:
+            if not missing:
+                raise
+            break  # a stand-in upset something else: the variables found so far are the news
+        break
+    if len(missing) > 1:
+        first = next(iter(missing.values()))
+        raise ReplayError(
+            first,
+            f"environment variables {', '.join(missing)} are not set; export them before "
+            "replaying (the replay reads these secrets from the environment)",
+        )
+    if missing:
+        name, location = next(iter(missing.items()))
+        raise MissingVariable(location, name)
+    return replay
+
+
+def _load(paths: Sequence[Path], setup_path: Path | None, environment: Mapping[str, str]) -> Replay:
     if not paths:
         raise ReplayError("<arguments>:0", "no replay file given")
     calls: list[ApiCall] = []

@@ -57,8 +57,9 @@ __all__ = [
 #: did not run.
 TRIGGER_VALUES: Final[tuple[str, ...]] = ("validationData", "clientMetadata", "none", "not-run")
 
-#: The outcome of one call: tokens issued, a challenge returned, or an error.
-OUTCOMES: Final[tuple[str, ...]] = ("tokens", "challenge", "error")
+#: The outcome of one call: tokens issued, a challenge returned, an error, or ok (answered
+#: without tokens or a challenge: SignUp, ForgotPassword...), as the reports name them.
+OUTCOMES: Final[tuple[str, ...]] = ("tokens", "challenge", "error", "ok")
 
 #: Cognito user statuses a seed user may start in.
 USER_STATUSES: Final[tuple[str, ...]] = (

@@ -154,11 +154,13 @@ def outcome_of(parsed: Mapping[str, Any], status: int) -> dict[str, Any]:
 class Recorder:
     """Writes one JSON line per recorded call; thread-safe."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, setup: Path | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A new file each time: the variable names are numbered within one recording.
         self._file = self.path.open("w", encoding="utf-8")
+        if setup is not None:  # the pool the calls were made against (``harness serve --setup``)
+            self._file.write(json.dumps({"setupFile": str(setup.resolve())}) + "\n")
         self._lock = threading.Lock()
         #: The last recorded call's response: "the previous call" of the replay file.
         self._previous: Mapping[str, Any] = {}

@@ -22,10 +22,12 @@ from typing import Any, Protocol
 from harness.cognito import errors
 from harness.cognito.errors import CognitoError
 from harness.emulator import Emulator
+from harness.emulator.moto_calls import moto_call
+from harness.emulator.service import OPERATIONS
 from harness.errors import HarnessInputError
 from harness.invokers import Invoker
 from harness.replay.expect import check
-from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError, SeedUser
+from harness.replay.model import PREVIOUS_PREFIX, ApiCall, Replay, ReplayError, SeedUser, Setup
 from harness.replay.sdk import ActingSdk
 from harness.results import CallRecord, CallResult, ReplayResult
 from harness.settings import Settings
@@ -37,6 +39,7 @@ __all__ = [
     "NotSent",
     "Progress",
     "replay_calls",
+    "run_each",
     "run_replay",
     "seed",
     "substitute_previous",
@@ -82,9 +85,10 @@ def substitute_previous(value: Any, previous: Mapping[str, Any] | None, source: 
     return value
 
 
-def seed(emu: Emulator, replay: Replay) -> None:
-    """Put the replay's setup into the emulated pool and tables."""
-    setup = replay.setup
+def seed(emu: Emulator, replay: Replay | Setup) -> None:
+    """Put a replay's setup (or a setup: ``harness serve --setup``) into the emulated pool and
+    tables."""
+    setup = replay.setup if isinstance(replay, Replay) else replay
     for user in setup.users:
         try:
             _add_user(emu, user)
@@ -155,6 +159,8 @@ class EmulatorBackend:
         seed(self.emulator, replay)
 
     def send(self, call: ApiCall, params: dict[str, Any]) -> CallRecord:
+        if call.operation not in OPERATIONS:  # as `harness serve` does: moto answers it
+            return moto_call(self.emulator, call.operation, params, source=call.source)
         return self.emulator.call(call.operation, params, source=call.source, act_as_sdk=True)
 
     def finish(self, results: list[CallResult]) -> list[CallResult]:
@@ -237,3 +243,31 @@ def run_replay(
             user_pool_id=emu.user_pool_id,
             client_id=emu.client_id,
         )
+
+
+def run_each(
+    replays: list[Replay],
+    stack: Stack,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    make_invoker: Callable[[], Invoker | None] = lambda: None,
+    progress: Progress | None = None,
+) -> ReplayResult:
+    """Replay each file on a fresh pool (``harness replay A B``), one result in the files'
+    order: a file never meets the users and records an earlier file left (a legacy user the
+    first file migrated would not migrate again in the second). Each gets a new invoker from
+    ``make_invoker`` too (an ``rie`` invoker's local AWS holds the tables)."""
+    parts = [
+        run_replay(replay, stack, overrides=overrides, invoker=make_invoker(), progress=progress)
+        for replay in replays
+    ]
+    id_map: dict[str, str] = {}
+    for part in parts:
+        for given, emulated in part.id_map.items():
+            id_map.setdefault(given, emulated)
+    return replace(
+        parts[0],
+        results=[result for part in parts for result in part.results],
+        id_map=id_map,
+        skipped=[line for part in parts for line in part.skipped],
+    )

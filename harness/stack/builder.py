@@ -9,7 +9,7 @@ describe. It needs PyYAML only: no samcli, no AWS account.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
@@ -37,6 +37,7 @@ from harness.stack.specs import (
     unknown_trigger,
 )
 from harness.stack.symbols import SymbolTable, plain_str
+from harness.stack.tables import seeder_of, simple_table_properties
 from harness.stack.yaml_loader import parse
 
 # A SAM `Type: Cognito` event writes the function ARN as a plain string into LambdaConfig; the
@@ -145,7 +146,10 @@ class _Builder:
             props.get("Architectures", ["x86_64"]), f"{logical_id}.Architectures"
         )
         where = f"{logical_id}.Environment.Variables"
-        variables = r.resolve(((props.get("Environment") or {}).get("Variables")) or {}, where)
+        declared = ((props.get("Environment") or {}).get("Variables")) or {}
+        if isinstance(declared, dict) and not is_intrinsic(declared):
+            self.all_resolvable(declared, where)  # every missing value in one error
+        variables = r.resolve(declared, where)
         if not isinstance(variables, dict):
             r.fail(where, f"expected a mapping, got {variables!r}", "fix Environment.Variables")
         environment = {k: r.resolve_str(v, f"{where}.{k}") for k, v in variables.items()}
@@ -169,6 +173,25 @@ class _Builder:
                 runtime,
             ),
         )
+
+    def all_resolvable(self, variables: Mapping[str, Any], where: str) -> None:
+        """Raise one error naming every variable that cannot be resolved (a parameter with no
+        value...), when there are several: not one per run."""
+        problems: list[TemplateError] = []
+        for name, value in variables.items():
+            try:
+                self.r.resolve_str(value, f"{where}.{name}")
+            except TemplateError as error:
+                problems.append(error)
+        if len(problems) > 1:
+            listed = "; ".join(f"{p.where}: {p.problem}" for p in problems)
+            fixes = "; ".join(dict.fromkeys(p.fix for p in problems))
+            raise TemplateError(
+                self.r.symbols.path,
+                where,
+                f"{len(problems)} variables have no value ({listed})",
+                fixes,
+            )
 
     def code_directory(
         self, logical_id: str, props: Mapping[str, Any], sam: bool, runtime: str
@@ -423,13 +446,13 @@ class _Builder:
         r = self.r
         props: dict[str, Any] = r.resolve(resource.get("Properties") or {}, logical_id)
         if resource["Type"] == "AWS::Serverless::SimpleTable":
-            props = _simple_table_properties(props)
+            props = simple_table_properties(props)
         for key in ("KeySchema", "AttributeDefinitions"):
             if not isinstance(props.get(key), list):
                 r.fail(f"{logical_id}.{key}", "missing", f"declare the table's {key}")
         props.pop("TableName", None)
         return TableSpec(
-            seeder=_seeder_of(logical_id, resource, r.fail),
+            seeder=seeder_of(logical_id, resource, r.fail),
             logical_id=logical_id,
             table_name=self.symbols.physical_name(logical_id, "TableName"),
             key_schema=props["KeySchema"],
@@ -437,47 +460,6 @@ class _Builder:
             global_secondary_indexes=props.get("GlobalSecondaryIndexes") or [],
             properties=props,
         )
-
-
-#: The key of a resource's ``Metadata`` that holds the harness's own settings for it.
-HARNESS_METADATA = "CognitoTriggerHarness"
-
-
-def _seeder_of(
-    logical_id: str, resource: Mapping[str, Any], fail: Callable[[str, str, str], NoReturn]
-) -> str | None:
-    """The table's seeder reference, ``Metadata.CognitoTriggerHarness.Seeder``, if any."""
-    harness = (resource.get("Metadata") or {}).get(HARNESS_METADATA)
-    if harness is None:
-        return None
-    seeder = harness.get("Seeder") if isinstance(harness, dict) else None
-    if not isinstance(seeder, str) or ":" not in seeder:
-        fail(
-            f"{logical_id}.Metadata.{HARNESS_METADATA}",
-            "needs Seeder: path/to/module.py:function",
-            "name the function that turns a setup record into the table's item",
-        )
-    return str(seeder)
-
-
-def _simple_table_properties(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The AWS::DynamoDB::Table properties SAM generates for an AWS::Serverless::SimpleTable."""
-    key = props.get("PrimaryKey") or {"Name": "id", "Type": "String"}
-    kind = {"String": "S", "Number": "N", "Binary": "B"}.get(key.get("Type", "String"), "S")
-    table: dict[str, Any] = {
-        "AttributeDefinitions": [{"AttributeName": key["Name"], "AttributeType": kind}],
-        "KeySchema": [{"AttributeName": key["Name"], "KeyType": "HASH"}],
-    }
-    if "ProvisionedThroughput" in props:
-        table["BillingMode"] = "PROVISIONED"
-        table["ProvisionedThroughput"] = props["ProvisionedThroughput"]
-    else:
-        table["BillingMode"] = "PAY_PER_REQUEST"
-    if "SSESpecification" in props:
-        table["SSESpecification"] = props["SSESpecification"]
-    if "Tags" in props:
-        table["Tags"] = [{"Key": k, "Value": v} for k, v in props["Tags"].items()]
-    return table
 
 
 def _function_name_of(arn_or_name: str) -> str:

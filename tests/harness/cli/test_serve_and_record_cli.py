@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 
+from tests.support.endpoint import admin_sign_in, endpoint_client
 from tests.support.paths import ROOT
 
 # Slow: runs harness serve and record as processes; `pytest -m "not slow"` skips them.
@@ -27,58 +27,134 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> None:
-    port = free_port()
-    record = tmp_path / "served.jsonl"
+def start_serve(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    """``harness serve ARGS`` on a free port; the process and its banner once it is ready."""
     process = subprocess.Popen(
-        [HARNESS, "serve", "--template", str(ROOT / "template.yaml"), "--port", str(port),
-         "--record", str(record)],
+        [HARNESS, "serve", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=cwd,
+    )
+    banner = []
+    while not any("_harness/invocations" in line for line in banner):
+        line = process.stderr.readline()  # type: ignore[union-attr]
+        if not line:
+            process.kill()
+            raise AssertionError("harness serve exited before it was ready: " + "".join(banner))
+        banner.append(line)
+    return process, "".join(banner)
+
+
+def served_ids(banner: str) -> tuple[str, str]:
+    return banner.split("UserPoolId")[1].split()[0], banner.split("ClientId")[1].split()[0]
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGTERM, as a service manager stops it: a clean exit, and what it printed."""
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    return out, err
+
+
+def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    record = tmp_path / "served.jsonl"
+    process, banner = start_serve(
+        "--template", str(ROOT / "template.yaml"), "--port", str(port), "--record", str(record),
         cwd=tmp_path,
     )  # fmt: skip
     try:
-        banner = []
-        while True:
-            line = process.stderr.readline()  # type: ignore[union-attr]
-            assert line, "harness serve exited before it was ready"
-            banner.append(line)
-            if "report" in line and "_harness/invocations" in line:
-                break
-        text = "".join(banner)
-        pool_id = text.split("UserPoolId")[1].split()[0]
-        client_id = text.split("ClientId")[1].split()[0]
-        client = boto3.client(
-            "cognito-idp",
-            endpoint_url=f"http://127.0.0.1:{port}",
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        pool_id, client_id = served_ids(banner)
+        client = endpoint_client(f"http://127.0.0.1:{port}")
         client.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
         client.admin_set_user_password(
             UserPoolId=pool_id, Username="erin", Password="Erin-passw0rd!", Permanent=True
         )
-        client.admin_initiate_auth(
-            UserPoolId=pool_id,
-            ClientId=client_id,
-            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": "erin", "PASSWORD": "Erin-passw0rd!"},
-            ClientMetadata={"appVersion": "2.1.0"},
-        )
+        admin_sign_in(client, pool_id, client_id, "erin", "Erin-passw0rd!", appVersion="2.1.0")
     finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=15)
-    assert process.returncode == 0, err
-    # AdminCreateUser is emulated too (PreSignUp_AdminCreateUser runs); one row per call.
+        out, err = stop(process)
+    # AdminCreateUser is emulated too (PreSignUp_AdminCreateUser runs); one row per call,
+    # AdminSetUserPassword's (moto answers it) included.
     rows = out.splitlines()
     assert rows[0].startswith("AdminCreateUser erin  PreSignUp=none")
-    assert rows[1].startswith("AdminInitiateAuth erin  PreAuth=vData PostAuth=none PreToken=none")
+    assert rows[1].startswith("AdminSetUserPassword erin  (no trigger)  ✓ ok")
+    assert rows[2].startswith("AdminInitiateAuth erin  PreAuth=vData PostAuth=none PreToken=none")
     assert "SIGTERM, stopping" in err
     recorded = [json.loads(line) for line in record.read_text().splitlines()]
-    assert [r["operation"] for r in recorded] == ["AdminCreateUser", "AdminInitiateAuth"]
-    assert recorded[1]["request"]["AuthParameters"]["PASSWORD"] == "${env:HARNESS_PASSWORD_ERIN}"
+    assert [r["operation"] for r in recorded] == [
+        "AdminCreateUser",
+        "AdminSetUserPassword",
+        "AdminInitiateAuth",
+    ]
+    assert recorded[1]["request"]["Password"] == "${env:HARNESS_PASSWORD_ERIN}"
+    assert recorded[2]["request"]["AuthParameters"]["PASSWORD"] == "${env:HARNESS_PASSWORD_ERIN}"
+    # The recording replays to the same outcomes: the password moto set lets erin sign in.
+    replayed = subprocess.run(
+        [HARNESS, "replay", str(record), "--template", str(ROOT / "template.yaml"),
+         "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HARNESS_PASSWORD_ERIN": "Erin-passw0rd!"},
+        check=False,
+    )  # fmt: skip
+    assert replayed.returncode == 0, replayed.stderr
+    outcomes = [c["outcome"]["status"] for c in json.loads(replayed.stdout)["calls"]]
+    assert outcomes == ["ok", "ok", "tokens"]
+
+
+def test_serve_with_setup_and_invoke_rie_signs_in_the_setup_user(tmp_path: Path) -> None:
+    port = free_port()
+    record = tmp_path / "session.jsonl"
+    process, banner = start_serve(
+        "--template", str(ROOT / "template.yaml"), "--port", str(port),
+        "--setup", str(ROOT / "events" / "replays" / "sample.setup.json"), "--invoke", "rie",
+        "--record", str(record),
+        cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        assert "(rie)" in banner
+        assert "sample.setup.json: 1 user(s)" in banner
+        pool_id, client_id = served_ids(banner)
+        client = endpoint_client(f"http://127.0.0.1:{port}")
+        answer = admin_sign_in(
+            client, pool_id, client_id, "alice", "Passw0rd!demo", appVersion="2.1.0", tenant="acme"
+        )
+        assert answer["AuthenticationResult"]["TokenType"] == "Bearer"
+        # legacy-bob is a record of the setup's LegacyUsersTable, which the rie functions read.
+        migrated = admin_sign_in(
+            client,
+            pool_id,
+            client_id,
+            "legacy-bob",
+            "LegacyPassw0rd!demo",
+            appVersion="2.1.0",
+            tenant="acme",
+        )
+        assert "AuthenticationResult" in migrated
+    finally:
+        out, _ = stop(process)
+    rows = out.splitlines()
+    assert rows[0].startswith("AdminInitiateAuth alice  PreAuth=vData PostAuth=none PreToken=none")
+    assert rows[1].startswith("AdminInitiateAuth legacy-bob  Migrate=vData")
+    # The recording names the setup the session started from: it replays on its own.
+    first = json.loads(record.read_text().splitlines()[0])
+    assert first == {"setupFile": str(ROOT / "events" / "replays" / "sample.setup.json")}
+    replayed = subprocess.run(
+        [HARNESS, "replay", str(record), "--template", str(ROOT / "template.yaml")],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "HARNESS_PASSWORD_ALICE": "Passw0rd!demo",
+            "HARNESS_PASSWORD_LEGACY_BOB": "LegacyPassw0rd!demo",
+        },
+        check=False,
+    )
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert "2 calls: 2 sign-ins with tokens, 0 challenges, 0 errors" in replayed.stdout
+    assert "expectations: 2/2 met" in replayed.stdout
 
 
 def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
@@ -98,7 +174,6 @@ def test_serve_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
 
 
 APP = """\
-import boto3
 import pytest
 
 from harness.testing import CognitoPool

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from harness.emulator import Emulator
-from harness.emulator.pool import SetupError
+from harness.emulator.overrides import SetupError
 from harness.emulator.seeding import SeedError
 from harness.stack import TemplateError, load_stack
 from harness.testing import CognitoPool

@@ -369,6 +369,15 @@ def test_pools_created_through_the_api_get_triggers_only_when_asked() -> None:
             assert report["idMap"] == {}  # the call named the created pool, not the template's
             assert "template triggers wired" in out.getvalue()
         else:
-            # moto answered every call for its own pool: nothing was emulated, no trigger ran,
-            # and nothing was mapped onto the template's pool.
-            assert report["calls"] == []
+            # moto answered every call for its own pool: each has its row in the report, but
+            # nothing was emulated, no trigger ran, and nothing was mapped onto the template's.
+            assert [c["operation"] for c in report["calls"]] == [
+                "CreateUserPool",
+                "CreateUserPoolClient",
+                "AdminCreateUser",
+                "AdminSetUserPassword",
+                "AdminInitiateAuth",
+            ]
+            assert all(c["invocations"] == [] for c in report["calls"])
+            assert report["calls"][-1]["outcome"]["status"] == "tokens"
+            assert report["idMap"] == {}

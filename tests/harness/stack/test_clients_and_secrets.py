@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.emulator import Emulator
-from harness.emulator.pool import SetupError
+from harness.emulator.overrides import SetupError
 from harness.replay.recorder import sanitize
 from harness.server import banner
 from harness.stack import TemplateError, load_stack
