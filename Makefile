@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup replay test lint sam-check ci clean
+.PHONY: setup node-tools replay test lint sam-check ci clean
 
 $(BIN)/harness: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,13 @@ $(BIN)/harness: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,rie]'
 	touch $(BIN)/harness
 
-setup: $(BIN)/harness
+setup: $(BIN)/harness node-tools
+
+# Node.js triggers: AWS's runtime interface clients and esbuild, pinned, built by npm once into a
+# per-user cache (harness/invokers/node_tools.py; without npm only Node.js triggers cannot run).
+node-tools: $(BIN)/harness
+	@if command -v npm >/dev/null 2>&1; then $(BIN)/python -m harness.invokers.node_tools; \
+	else echo "npm not found: Node.js triggers will not run (README: Runtimes)"; fi
 
 replay: setup
 	$(BIN)/harness replay events/replays/sample.ps1

@@ -8,7 +8,7 @@
   (the generator behind ``harness events generate``).
 
 Configure per test with the marker ``@pytest.mark.cognito(template=..., settings={...},
-overrides={...}, invoker="inprocess", strict=True)``, or for a whole suite with the ini option
+overrides={...}, invoker="auto", strict=True)``, or for a whole suite with the ini option
 ``cognito_template``. With ``strict`` (the default) a trigger that failed with a programming
 error (KeyError, TypeError...) fails the test at teardown with its traceback, even when the
 test only looked at Cognito's answer; ``cognito_pool.expect_trigger_error(trigger)`` or
@@ -68,7 +68,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(template=None, settings=None, overrides=None, invoker='inprocess', "
+        f"{MARKER}(template=None, settings=None, overrides=None, invoker='auto', "
         "strict=True, parameters=None): configure the emulated Cognito pool of this test",
     )
 
@@ -126,7 +126,7 @@ def _pool(config: pytest.Config, stack: Stack, options: dict[str, Any]) -> Cogni
     client and overrides (built by the first test that needs it)."""
     from harness.testing import CognitoPool
 
-    invoker = _invoker(options.get("invoker", "inprocess"), stack)
+    invoker = _invoker(options.get("invoker", "auto"), stack)
     arguments: dict[str, Any] = {
         "settings": options.get("settings"),
         "overrides": options.get("overrides"),

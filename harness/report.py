@@ -356,6 +356,16 @@ def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
     ]
     if checked:
         parts.append(f"expectations: {checked - failed}/{checked} met")
+    runtimes = {
+        i.trigger: i.runtime
+        for r in report.results
+        for i in r.record.invocations
+        if i.runtime is not None
+    }
+    if any(not runtime.startswith("python") for runtime in runtimes.values()):
+        # Python is the default the table leaves unsaid; a Node.js trigger is named.
+        shown = [f"{SHORT.get(t, t)} {runtimes[t]}" for t in _columns(report) if t in runtimes]
+        parts.append("runtimes: " + ", ".join(shown))
     if report.id_map and show_ids:
         mapped = ", ".join(f"{k}{_GLUE}→{_GLUE}{v}" for k, v in report.id_map.items())
         pool = "the deployed pool" if report.invoker == "live" else "the emulated pool"

@@ -41,6 +41,8 @@ class Invocation:
     metadata_field: str | None
     metadata: dict[str, str] | None
     duration_ms: float = 0.0
+    #: The function's ``Runtime`` (``python3.11``, ``nodejs20.x``); None when not known (live).
+    runtime: str | None = None
     init_duration_ms: float | None = None
     error: dict[str, str] | None = None
     #: What the function printed (its CloudWatch lines), secrets of the event removed.
@@ -66,6 +68,7 @@ class Invocation:
             "trigger": self.trigger,
             "triggerSource": self.trigger_source,
             "function": self.function,
+            "runtime": self.runtime,
             "metadataField": self.metadata_field,
             # Values of keys named like secrets (an invitation code...) never reach a report.
             "metadata": redact_metadata(self.metadata),

@@ -42,6 +42,10 @@ PROGRAMMING_ERRORS = frozenset(
         "RecursionError",
         "Runtime.ImportModuleError",
         "Runtime.MarshalError",
+        # Node.js (TypeError and SyntaxError are above): what its runtime client reports.
+        "ReferenceError",
+        "RangeError",
+        "Runtime.UserCodeSyntaxError",
     }
 )
 

@@ -58,7 +58,7 @@ def invoke_command(
     """
     import json
 
-    from harness.invokers import aws_endpoint_url_of, make_invoker
+    from harness.invokers import aws_endpoint_url_of
     from harness.invokers.env_vars import apply_env_vars, load_env_vars
     from harness.invokers.local_aws import emulated_tables
 
@@ -86,7 +86,7 @@ def invoke_command(
                 "Environment in the template (SAM overrides declared variables only)",
                 err=True,
             )
-    invoker = command_invoker(invoke_mode, stack, target) or make_invoker("inprocess", stack)
+    invoker = command_invoker(invoke_mode, stack, target)
     try:
         with emulated_tables(stack, aws_endpoint_url_of(invoker), stack.region):
             result = invoker.invoke(function, event, function.timeout)

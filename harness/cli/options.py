@@ -162,10 +162,11 @@ invoke_option = click.option(
     "--invoke",
     "invoke_mode",
     type=click.Choice(INVOKER_NAMES),
-    default="inprocess",
+    default="auto",
     show_default=True,
-    help="How the triggers run: in this process; rie, their sam build under the Lambda runtime "
-    "interface emulator; sam, sam local invoke (needs Docker); lambda, the deployed functions.",
+    help="How the triggers run: auto, each by its Runtime (Python in this process, Node.js "
+    "under the Lambda runtime interface emulator); inprocess; rie, their sam build under the "
+    "emulator; sam, sam local invoke (needs Docker); lambda, the deployed functions.",
 )
 
 
@@ -194,7 +195,7 @@ class DeployedTarget(TypedDict):
     profile: str | None
 
 
-def command_invoker(invoke_mode: str, stack: Stack, target: DeployedTarget) -> Invoker | None:
+def command_invoker(invoke_mode: str, stack: Stack, target: DeployedTarget) -> Invoker:
     """The ``--invoke`` invoker; ``lambda`` finds its functions from the pool, not a client."""
     return chosen_invoker(
         invoke_mode,

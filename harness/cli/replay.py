@@ -123,7 +123,7 @@ def replay(
     if live:
         from harness.replay.live import run_live
 
-        if invoke_mode != "inprocess":
+        if invoke_mode != "auto":
             raise click.UsageError("--live replays against the deployed pool: drop --invoke")
         result = run_live(
             loaded,
@@ -154,8 +154,7 @@ def replay(
                 client=client,
             )
         finally:
-            if invoker is not None:
-                invoker.close()
+            invoker.close()
     _write(_render(result, fmt, verbose=verbose, color=output is None and use_color()), output)
     if not result.ok:
         click.echo(f"{len(result.failures)} expectation(s) failed", err=True)

@@ -160,6 +160,7 @@ class TriggerDispatcher:
             trigger=trigger,
             trigger_source=trigger_source,
             function=function.logical_id,
+            runtime=function.runtime,
             metadata_field=shown_field,
             metadata=metadata if routed and metadata else validation,
             event=redact_event(event),

@@ -44,7 +44,7 @@ from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.template_resources import create_pool_resources
 from harness.emulator.tokens import install_pool_key, pool_keys_dir
 from harness.emulator.users import user_attributes
-from harness.invokers import InProcessInvoker, Invoker, aws_endpoint_url_of
+from harness.invokers import Invoker, aws_endpoint_url_of, make_invoker
 from harness.invokers.local_aws import set_up_sandbox, trigger_client
 from harness.results import CallRecord
 from harness.settings import Settings
@@ -87,7 +87,8 @@ class Emulator:
         (``harness serve``) the first is the default."""
         self.stack = stack if isinstance(stack, Stack) else load_stack(Path(stack))
         self.settings = settings or Settings()
-        self.invoker: Invoker = invoker or InProcessInvoker(region=self.stack.region)
+        # By default each function by its runtime (``--invoke auto``): in-process for Python.
+        self.invoker: Invoker = invoker or make_invoker("auto", self.stack)
         self.pool_spec = named(self.stack.pools, pool, "pool", self.stack) or (
             self.stack.default_pool
         )

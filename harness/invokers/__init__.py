@@ -1,17 +1,21 @@
-"""Invokers: how the emulator runs a trigger function. In-process is the default.
+"""Invokers: how the emulator runs a trigger function. ``auto``, by runtime, is the default.
 
 An invoker takes a function from the template and an event, and answers what Lambda's Invoke
 API would: the JSON payload, or a function error (``errorType`` / ``errorMessage``), or a
 timeout (:class:`InvokeResult`). Turning that into Cognito's answer is the dispatcher's job
 (:mod:`harness.emulator.dispatch`). All of them implement :class:`Invoker`:
 
-``inprocess`` (:class:`InProcessInvoker`, the default)
-    imports the handler from the function's CodeUri and calls it in this process: fast,
-    debuggable; its AWS calls reach moto's in-process mock.
+``auto`` (:func:`harness.invokers.auto.auto_invoker`, the default)
+    each function by its ``Runtime``: Python in-process, Node.js under the Lambda Runtime
+    Interface Emulator (as ``rie``); other runtimes get one line naming ``sam`` or ``lambda``.
+``inprocess`` (:class:`InProcessInvoker`)
+    imports the (Python) handler from the function's CodeUri and calls it in this process:
+    fast, debuggable; its AWS calls reach moto's in-process mock.
 ``rie`` (:class:`harness.invokers.rie.RieInvoker`)
     runs each function's ``sam build`` package in its own process under the Lambda Runtime
-    Interface Emulator shipped with aws-sam-cli and AWS's runtime client (awslambdaric): the
-    real runtime, kept warm per function; its AWS calls reach a moto server on 127.0.0.1.
+    Interface Emulator shipped with aws-sam-cli and AWS's runtime client (awslambdaric for
+    Python, aws-lambda-ric for Node.js, :mod:`harness.invokers.node`): the real runtime, kept
+    warm per function; its AWS calls reach a moto server on 127.0.0.1.
 ``sam`` (:class:`harness.invokers.sam.SamLocalInvoker`)
     ``sam local invoke`` per event, in the Lambda container image; needs Docker or Finch.
 ``lambda``
@@ -69,6 +73,10 @@ def make_invoker(
     (:class:`harness.errors.HarnessInputError`).
     """
     stack = template if isinstance(template, Stack) else load_stack(Path(template))
+    if name == "auto":
+        from harness.invokers.auto import auto_invoker
+
+        return auto_invoker(stack, region=region)
     if name == "inprocess":
         return InProcessInvoker(region=region or stack.region)
     if name == "rie":
@@ -95,16 +103,13 @@ def chosen_invoker(
     user_pool_id: str | None = None,
     region: str | None = None,
     profile: str | None = None,
-) -> Invoker | None:
+) -> Invoker:
     """The invoker a user chose by name: ``harness ... --invoke``, the pytest marker's ``invoker``.
 
-    None for ``inprocess``, the emulator's own default (so the template is not read for it).
     The deployed target (``stack_name`` or ``user_pool_id``, ``region``, ``profile``) reaches
     the ``lambda`` invoker only: the others run the template's code locally, in its region.
     Raises a one-line :class:`harness.errors.HarnessInputError` when it cannot run here.
     """
-    if name == "inprocess":
-        return None
     if name != "lambda":
         return make_invoker(name, template)
     return make_invoker(

@@ -13,7 +13,7 @@ from harness.stack import FunctionSpec
 COGNITO_TRIGGER_TIMEOUT_SECONDS = 5.0
 
 #: The invokers ``--invoke`` accepts, the default first.
-INVOKER_NAMES: tuple[str, ...] = ("inprocess", "rie", "sam", "lambda")
+INVOKER_NAMES: tuple[str, ...] = ("auto", "inprocess", "rie", "sam", "lambda")
 
 
 class InvokerError(HarnessInputError, RuntimeError):

@@ -17,7 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from harness.invokers.base import InvokerError
@@ -67,8 +67,9 @@ def stale_reason(template: Path, functions: Iterable[FunctionSpec]) -> str | Non
     for function in functions:
         if not (build / function.logical_id).is_dir():
             return f"{function.logical_id} is not built"
-        if newest_file_mtime(function.code_uri) > built_at:
-            return f"{function.code_uri} has changed since the build"
+        for folder in (function.code_uri, *function.layers):
+            if newest_file_mtime(folder) > built_at:
+                return f"{folder} has changed since the build"
     return None
 
 
@@ -149,9 +150,11 @@ def ensure_built(
     functions: Iterable[FunctionSpec],
     *,
     announce: Callable[[str], None],
+    path_first: Sequence[str] = (),
 ) -> Path:
     """Run ``sam build`` if the build of ``functions`` is missing or stale; return the build dir.
 
+        env["PATH"] = os.pathsep.join([*path_first, env.get("PATH", os.defpath)])
     ``announce`` gets one line before a build starts, then each line ``sam build`` prints, as it
     prints it. Raises :class:`InvokerError` (one line)
     when the build fails.
@@ -175,6 +178,7 @@ def ensure_built(
             str(build),
         ]
         env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+        env["PATH"] = os.pathsep.join([*path_first, env.get("PATH", os.defpath)])
         _log.debug("running %s", " ".join(argv))
         lines, returncode = _run_build(argv, template.parent, env, announce)
         if returncode is None:
@@ -190,3 +194,39 @@ def ensure_built(
                 "run that command to see its full output"
             )
     return build
+
+
+def run_tool(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    timeout: float,
+    what: str,
+    fix: str,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    """Run a set-up command (``sam build``, ``npm install``) to completion, output captured.
+
+    Raises :class:`InvokerError` (one line: ``what``, its last error line, ``fix``) when it
+    fails or takes over ``timeout`` seconds.
+    """
+    try:
+        done = subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InvokerError(
+            f"{what} took over {timeout:g} s; run it yourself to see where it hangs"
+        ) from None
+    if done.returncode != 0:
+        lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        errors = [line for line in lines if "error" in line.lower() or "not found" in line]
+        detail = (errors or lines or ["no output"])[-1]
+        raise InvokerError(f"{what} failed ({detail}); {fix}")

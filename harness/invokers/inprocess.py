@@ -180,7 +180,8 @@ class InProcessInvoker:
             result.error_type = "Runtime.Unsupported"
             result.error_message = (
                 f"{function.logical_id} runs {function.runtime}: the in-process invoker runs "
-                "Python functions only (use --invoke sam or --invoke lambda)"
+                "Python functions only (use --invoke auto for Node.js, --invoke sam or --invoke "
+                "lambda for others)"
             )
             return result
         with self._environment(function):

@@ -3,11 +3,13 @@
 What runs is what Lambda runs: the ``sam build`` package of the function
 (``.aws-sam/build/<LogicalId>/``, rebuilt when missing or stale, see
 :mod:`harness.invokers.build`), started by the Lambda Runtime Interface Emulator that ships
-inside aws-sam-cli (``samcli/local/rapid/aws-lambda-rie-<arch>``) with AWS's own Python
-runtime client, ``python -m awslambdaric <handler>``, on this interpreter. So the handler is
-imported and called by the real runtime: its module-level code runs once per execution
-environment, its answer is serialised by the runtime, an exception becomes the runtime's
-``errorType`` / ``errorMessage``, and a process exit is ``Runtime.ExitError``.
+inside aws-sam-cli with AWS's own runtime interface client: for Python functions
+``python -m awslambdaric <handler>`` on this interpreter (:class:`PythonRuntime`), for
+Node.js functions ``node <aws-lambda-ric>/index.mjs <handler>`` (:mod:`harness.invokers.node`).
+So the handler is imported and called by the real runtime: its module-level code runs once per
+execution environment, its answer is serialised by the runtime, an exception becomes the
+runtime's ``errorType`` / ``errorMessage``, and a process exit is ``Runtime.ExitError``
+(reading the answers: :mod:`harness.invokers.rie_environment`).
 
 Execution environments
     One RIE per function, on free 127.0.0.1 ports (its invoke address and its runtime API
@@ -15,9 +17,10 @@ Execution environments
     execution environment. It gets the environment Lambda gives the function
     (:func:`~harness.invokers.base.lambda_environment`: reserved variables, the template's
     Globals and Environment, ``AWS_LAMBDA_FUNCTION_TIMEOUT`` so the RIE enforces the function's
-    Timeout) and nothing of the harness's own environment but ``PATH``, so the developer's AWS
-    credentials never reach a trigger. Invocations of one function are serialised (one
-    environment each); different functions run side by side.
+    Timeout), what its runtime adds (Node's ``NODE_PATH``), and nothing of the harness's own
+    environment but ``PATH``, so the developer's AWS credentials never reach a trigger.
+    Invocations of one function are serialised (one environment each); different functions run
+    side by side. After a timeout or a runtime exit the environment is replaced on next use.
 
 The triggers' AWS calls
     The invoker starts a moto server on 127.0.0.1 (:class:`~harness.invokers.local_aws.
@@ -25,350 +28,62 @@ The triggers' AWS calls
     credentials. It publishes the URL as :attr:`RieInvoker.aws_endpoint_url`; the emulator
     creates and seeds the template's tables there (``Emulator._build``, ``put_items``).
 
-Answers
-    An HTTP POST to ``/2015-03-31/functions/function/invocations`` on a keep-alive connection.
-    The function's result is the body; a function error is the runtime's JSON error object
-    (``errorType``, ``errorMessage``, ``stackTrace``: the RIE sends no ``X-Amz-Function-Error``
-    header, so a function that *returns* an object of exactly those keys reads as an error).
-    Cognito's limit: the read gives up after ``timeout`` seconds, the result is ``timed_out``
-    and the environment is killed and restarted on next use, as Lambda does after a timeout
-    (the RIE's own "Task timed out" answer counts the same). A runtime that dies answers
-    ``Runtime.ExitError``. The cold start's init duration is the RIE's ``INIT REPORT`` line (the
-    ``Init Duration`` of its ``REPORT`` line is not the init: it reads a few hundredths of a ms);
-    the function's output between the invocation's ``START`` and ``REPORT`` lines is
-    ``InvokeResult.logs``.
-
 Processes
-    Every RIE runs in a session of its own and is stopped, with its runtime, by
-    :mod:`harness.invokers.processes` (SIGTERM, a 2 s deadline, SIGKILL) on :meth:`close`, on
-    errors, when the invoker is garbage-collected, and at interpreter exit.
+    Every RIE and its runtime are stopped on :meth:`close`, on errors, when the invoker is
+    garbage-collected, and at interpreter exit (:mod:`harness.invokers.processes`).
 """
 
 from __future__ import annotations
 
-import http.client
 import importlib.util
 import json
 import os
-import platform
-import re
-import socket
 import sys
 import threading
-import time
 import weakref
-from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-from harness.aws.lambda_logs import (
-    is_platform_line,
-    is_report_line,
-    is_timeout_answer,
-    parse_report_line,
-    start_request_id,
-)
 from harness.invokers.base import InvokerError, InvokeResult, lambda_environment
 from harness.invokers.build import ensure_built, function_build_dir
-from harness.invokers.local_aws import LocalAwsServer, free_port, function_aws_environment
-from harness.invokers.processes import ManagedProcess, exit_on_signals, wait_for
+from harness.invokers.local_aws import LocalAwsServer, function_aws_environment
+from harness.invokers.node import NodeRuntime
+from harness.invokers.processes import exit_on_signals
+from harness.invokers.rie_environment import RieEnvironment, RuntimeClient, rie_binary
 from harness.stack import FunctionSpec, Stack, load_stack
-
-INVOKE_PATH: Final = "/2015-03-31/functions/function/invocations"
-#: How long an RIE may take to listen after it is started.
-START_TIMEOUT_SECONDS = 10.0
-#: How long to wait, after the answer, for the RIE's REPORT line (it is written just before).
-#: Only a fallback: the line is in the pipe by the time the answer arrives.
-REPORT_WAIT_SECONDS = 1.0
-
-_RAPID_LINE: Final = re.compile(
-    r"^\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2},\d{3} \[[A-Z]+\] \(rapid\) (?P<message>.*)$"
-)
-_INIT_REPORT: Final = re.compile(r"INIT REPORT\(durationMs: (?P<ms>[\d.]+)\)")
-#: The RIE's line when an invoke fails in the runtime (exit, init error): it prints no REPORT.
-_INVOKE_FAILED: Final = re.compile(r"^Invoke DONE failed")
-#: The keys of the runtime's error object (awslambdaric, and the RIE's own errors).
-_ERROR_KEYS: Final = frozenset({"errorType", "errorMessage", "requestId", "stackTrace"})
 
 
 def _announce(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def rie_binary() -> Path:
-    """The Lambda Runtime Interface Emulator inside the installed aws-sam-cli."""
-    spec = importlib.util.find_spec("samcli")
-    if spec is None or not spec.submodule_search_locations:
-        raise InvokerError(
-            "--invoke rie needs aws-sam-cli in this interpreter (it ships the Lambda runtime "
-            "interface emulator): pip install 'cognito-trigger-harness[rie]'"
-        )
-    machine = platform.machine().lower()
-    arch = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(
-        machine
-    )
-    if arch is None or not sys.platform.startswith("linux"):
-        raise InvokerError(
-            f"--invoke rie runs aws-sam-cli's Linux emulator binary, not available for "
-            f"{sys.platform}/{machine}; use --invoke inprocess, or --invoke sam with Docker"
-        )
-    binary = Path(next(iter(spec.submodule_search_locations))) / "local" / "rapid"
-    binary = binary / f"aws-lambda-rie-{arch}"
-    if not binary.is_file():
-        raise InvokerError(
-            f"--invoke rie: no emulator at {binary}; reinstall aws-sam-cli (pip install "
-            "--force-reinstall aws-sam-cli)"
-        )
-    if not os.access(binary, os.X_OK):
-        raise InvokerError(f"--invoke rie: {binary} is not executable; chmod +x it")
-    return binary
+class PythonRuntime:
+    """AWS's Python runtime interface client, ``python -m awslambdaric``, on this interpreter."""
 
+    language = "Python"
 
-def _check_runtime_client() -> None:
-    if importlib.util.find_spec("awslambdaric") is None:
-        raise InvokerError(
-            "--invoke rie needs AWS's Python runtime interface client in this interpreter: "
-            "pip install 'cognito-trigger-harness[rie]'"
-        )
+    def runs(self, runtime: str) -> bool:
+        return runtime.startswith("python")
 
-
-@dataclass
-class _Capture:
-    """What the RIE printed for one invocation."""
-
-    lines: list[str] = field(default_factory=list)
-    init_ms: float | None = None
-    request_id: str | None = None
-    #: The RIE has said the invocation is over (its REPORT line, or its failure line).
-    reported: bool = False
-    #: The REPORT line's Duration: the function's own time (with its init, on a cold start).
-    duration_ms: float | None = None
-
-
-class _Environment:
-    """One function's execution environment: an RIE process, its output reader, a connection."""
-
-    def __init__(
-        self,
-        function: FunctionSpec,
-        rie: Path,
-        code_dir: Path,
-        env: Mapping[str, str],
-        signature: object,
-    ) -> None:
-        self.function = function
-        self.signature = signature
-        self.lock = threading.Lock()
-        self._cond = threading.Condition()
-        self._capture: _Capture | None = None
-        self._recent: deque[str] = deque(maxlen=20)
-        self._eof = False
-        self._connection: http.client.HTTPConnection | None = None
-        self.port = free_port()
-        argv = [
-            str(rie),
-            "--log-level",
-            "info",  # its INIT REPORT line is the init duration
-            "--runtime-interface-emulator-address",
-            f"127.0.0.1:{self.port}",
-            "--runtime-api-address",
-            f"127.0.0.1:{free_port()}",
-            sys.executable,
-            "-m",
-            "awslambdaric",
-            function.handler,
-        ]
-        self.process = ManagedProcess(argv, cwd=code_dir, env=env)
-        try:
-            self._reader = threading.Thread(
-                target=self._read, name=f"rie-{function.logical_id}", daemon=True
-            )
-            self._reader.start()
-            self._connect()
-        except BaseException:
-            self.stop()
-            raise
-
-    # ------------------------------------------------------------------ output
-
-    def _read(self) -> None:
-        stream = self.process.stdout
-        assert stream is not None
-        try:
-            for raw in stream:
-                self._line(raw.decode("utf-8", "replace").rstrip("\r\n"))
-        except (OSError, ValueError):  # the pipe was closed by stop()
-            pass
-        with self._cond:
-            self._eof = True
-            self._cond.notify_all()
-
-    def _line(self, line: str) -> None:
-        with self._cond:
-            self._recent.append(line)
-            capture = self._capture
-            rapid = _RAPID_LINE.match(line)
-            if rapid is not None:
-                init = _INIT_REPORT.search(rapid["message"])
-                if init is not None and capture is not None:
-                    capture.init_ms = (capture.init_ms or 0.0) + float(init["ms"])
-                elif _INVOKE_FAILED.match(rapid["message"]) and capture is not None:
-                    capture.reported = True  # no REPORT line follows a failed invoke
-                    self._cond.notify_all()
-            elif (request_id := start_request_id(line)) is not None:
-                if capture is not None:
-                    capture.request_id = request_id
-            elif is_report_line(line):
-                if capture is not None:
-                    capture.duration_ms = parse_report_line(line)[0]
-                    capture.reported = True
-                    self._cond.notify_all()
-            elif not is_platform_line(line) and capture is not None and not capture.reported:
-                # awslambdaric ends the lines of one log record with \r (one CloudWatch event).
-                capture.lines.append(line.replace("\r", "\n"))
-
-    def _diagnostics(self) -> str:
-        with self._cond:
-            recent = [line for line in self._recent if line.strip()]
-        return recent[-1] if recent else "no output"
-
-    # ------------------------------------------------------------------ connection
-
-    def _connect(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1.0)
-
-        def listening() -> bool:
-            if not self.process.alive():
-                return True
-            try:
-                connection.connect()
-            except OSError:
-                connection.close()
-                return False
-            return True
-
-        if not wait_for(listening, deadline, step=0.001) or not self.process.alive():
-            connection.close()
+    def prepare(self, functions: Sequence[FunctionSpec], announce: Callable[[str], None]) -> None:
+        if importlib.util.find_spec("awslambdaric") is None:
             raise InvokerError(
-                f"{self.function.logical_id}: the Lambda runtime interface emulator did not start "
-                f"on 127.0.0.1:{self.port} ({self._diagnostics()}); run with --invoke inprocess "
-                "to check the function, or report this"
+                "--invoke rie needs AWS's Python runtime interface client in this interpreter: "
+                "pip install 'cognito-trigger-harness[rie]'"
             )
-        if connection.sock is not None:
-            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._connection = connection
 
-    def _post(self, payload: bytes, timeout: float) -> tuple[int, bytes]:
-        connection = self._connection
-        if connection is None:
-            self._connect()
-            connection = self._connection
-            assert connection is not None
-        connection.timeout = timeout
-        if connection.sock is not None:
-            connection.sock.settimeout(timeout)
-        try:
-            connection.request(
-                "POST", INVOKE_PATH, body=payload, headers={"Content-Type": "application/json"}
-            )
-            response = connection.getresponse()
-            body = response.read()
-        except BaseException:
-            connection.close()
-            self._connection = None
-            raise
-        if response.will_close:
-            connection.close()
-            self._connection = None
-        return response.status, body
+    def build_path(self) -> list[str]:
+        return []
 
-    # ------------------------------------------------------------------ invoke
+    def command(self, function: FunctionSpec) -> list[str]:
+        return [sys.executable, "-m", "awslambdaric", function.handler]
 
-    def invoke(self, payload: bytes, timeout: float) -> tuple[InvokeResult, bool]:
-        """The function's answer, and whether this environment must be replaced."""
-        capture = _Capture()
-        with self._cond:
-            self._capture = capture
-        started = time.perf_counter()
-        broken = False
-        try:
-            status, body = self._post(payload, timeout)
-        except TimeoutError:
-            result = InvokeResult(timed_out=True, duration_ms=timeout * 1000)
-            broken = True  # Lambda ends an environment whose function timed out
-            status, body = 0, b""
-        except (OSError, http.client.HTTPException) as error:
-            # The RIE itself went away (killed, crashed): what Lambda reports as a runtime exit.
-            alive = self.process.alive()
-            result = InvokeResult(
-                error_type="Runtime.ExitError",
-                error_message=(
-                    f"RequestId: {capture.request_id or '-'} Error: Runtime exited "
-                    f"({'connection lost: ' + type(error).__name__ if alive else 'process died'})"
-                ),
-            )
-            broken = True
-            status, body = 0, b""
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        if status:
-            with self._cond:
-                self._cond.wait_for(lambda: capture.reported or self._eof, REPORT_WAIT_SECONDS)
-            result = _result_of(status, body)
-            if result.timed_out:
-                broken = True
-        with self._cond:
-            self._capture = None
-            result.logs = "".join(line + "\n" for line in capture.lines)
-            result.init_duration_ms = capture.init_ms
-        if result.timed_out:
-            result.duration_ms = max(elapsed_ms, result.duration_ms)
-        else:
-            # As Lambda reports it: the function's time in its environment, init aside; the
-            # round trip's wall time when the RIE printed no REPORT (a failed invoke).
-            own = capture.duration_ms if capture.duration_ms is not None else elapsed_ms
-            result.duration_ms = max(0.0, own - (capture.init_ms or 0.0))
-        return result, broken
-
-    def stop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.close()
-        self.process.stop()
+    def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
+        return {}
 
 
-def _result_of(status: int, body: bytes) -> InvokeResult:
-    """Read the RIE's answer the way the Invoke API's caller reads Lambda's."""
-    if is_timeout_answer(body.decode("utf-8", "replace")):
-        return InvokeResult(timed_out=True, error_message=body.decode("utf-8", "replace"))
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        if status >= 400:
-            return InvokeResult(
-                error_type="Runtime.Unknown",
-                error_message=body.decode("utf-8", "replace").strip() or f"HTTP {status}",
-            )
-        return InvokeResult(raw=body)
-    if (
-        isinstance(payload, dict)
-        and {"errorType", "errorMessage"} <= payload.keys()
-        and (status >= 400 or payload.keys() <= _ERROR_KEYS)
-    ):
-        trace = payload.get("stackTrace")
-        return InvokeResult(
-            error_type=str(payload["errorType"]),
-            error_message=str(payload["errorMessage"]),
-            traceback="".join(map(str, trace)) if isinstance(trace, list) and trace else None,
-        )
-    if status >= 400:
-        return InvokeResult(error_type="Runtime.Unknown", error_message=f"HTTP {status}")
-    return InvokeResult(payload=payload)
-
-
-def _close_all(environments: dict[str, _Environment], server: LocalAwsServer | None) -> None:
+def _close_all(environments: dict[str, RieEnvironment], server: LocalAwsServer | None) -> None:
     for environment in list(environments.values()):
         environment.stop()
     environments.clear()
@@ -380,7 +95,9 @@ class RieInvoker:
     """Run each function's ``sam build`` package under the Lambda runtime interface emulator.
 
     ``template`` is the SAM template (a path or a loaded :class:`~harness.stack.Stack`).
-    Creating the invoker checks the emulator and the runtime client are installed, builds the
+    ``runtimes`` are the runtime clients it may start (Python's and Node's by default; ``--invoke
+    auto`` gives it Node's only). Creating the invoker checks the emulator and the runtime
+    clients of the template's functions are installed (installing Node's, once), builds the
     functions if their build is missing or stale (one line on stderr, through ``announce``),
     and starts the local moto server; raises :class:`~harness.invokers.base.InvokerError` (one
     line) when something is missing. Use it as a context manager, or call :meth:`close`.
@@ -394,21 +111,29 @@ class RieInvoker:
         *,
         region: str | None = None,
         announce: Callable[[str], None] = _announce,
+        runtimes: Sequence[RuntimeClient] | None = None,
     ) -> None:
         self.stack = template if isinstance(template, Stack) else load_stack(Path(template))
         self.template = self.stack.path
         self.region = region or self.stack.region
         self._announce = announce
-        self._rie = rie_binary()
-        _check_runtime_client()
-        self._python_functions = [
-            f for f in self.stack.functions.values() if f.runtime.startswith("python")
-        ]
-        ensure_built(self.template, self._python_functions, announce=announce)
+        self._runtimes: tuple[RuntimeClient, ...] = tuple(
+            runtimes if runtimes is not None else (PythonRuntime(), NodeRuntime())
+        )
+        python = any(isinstance(client, PythonRuntime) for client in self._runtimes)
+        self._rie = rie_binary("--invoke rie" if python else "running Node.js functions")
+        runnable: list[FunctionSpec] = []
+        for client in self._runtimes:
+            own = [f for f in self.stack.functions.values() if client.runs(f.runtime)]
+            if own or isinstance(client, PythonRuntime):
+                client.prepare(own, announce)
+            runnable += own
+        self._build_path = [d for client in self._runtimes for d in client.build_path()]
+        ensure_built(self.template, runnable, announce=announce, path_first=self._build_path)
         self._server: LocalAwsServer | None = LocalAwsServer()
         #: The local moto server the functions' AWS SDK calls go to.
         self.aws_endpoint_url: str | None = self._server.endpoint_url
-        self._environments: dict[str, _Environment] = {}
+        self._environments: dict[str, RieEnvironment] = {}
         self._lock = threading.Lock()
         self._finalizer = weakref.finalize(self, _close_all, self._environments, self._server)
         exit_on_signals()
@@ -419,7 +144,18 @@ class RieInvoker:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _environment_of(self, function: FunctionSpec) -> _Environment:
+    def runtime_client(self, function: FunctionSpec) -> RuntimeClient:
+        """The runtime client that runs ``function``; a one-line error when none does."""
+        for client in self._runtimes:
+            if client.runs(function.runtime):
+                return client
+        languages = " and ".join(client.language for client in self._runtimes)
+        raise InvokerError(
+            f"{function.logical_id}: the runtime interface emulator runs {languages} functions "
+            f"here, not {function.runtime}; use --invoke sam (Docker) or --invoke lambda"
+        )
+
+    def _environment_of(self, function: FunctionSpec) -> RieEnvironment:
         if not self._finalizer.alive:
             raise InvokerError("the rie invoker is closed; create a new one")
         if function.logical_id not in self.stack.functions:
@@ -427,11 +163,7 @@ class RieInvoker:
                 f"{function.logical_id} is not a function of {self.template}; "
                 f"functions: {', '.join(self.stack.functions) or '(none)'}"
             )
-        if not function.runtime.startswith("python"):
-            raise InvokerError(
-                f"{function.logical_id}: --invoke rie runs Python functions on this "
-                f"interpreter, not {function.runtime}; use --invoke sam"
-            )
+        client = self.runtime_client(function)
         code_dir = function_build_dir(self.template, function)
         env = {
             "PATH": os.environ.get("PATH", os.defpath),
@@ -439,9 +171,11 @@ class RieInvoker:
             "TZ": ":UTC",
             **lambda_environment(function, self.region),
             "LAMBDA_TASK_ROOT": str(code_dir),
+            **client.environment(function, code_dir.parent),
             **(function_aws_environment(self.aws_endpoint_url) if self.aws_endpoint_url else {}),
         }
-        signature = (function.handler, tuple(sorted(env.items())))
+        argv = client.command(function)
+        signature = (tuple(argv), tuple(sorted(env.items())))
         with self._lock:
             current = self._environments.get(function.logical_id)
             if current is not None and current.signature == signature:
@@ -449,12 +183,14 @@ class RieInvoker:
             if current is not None:  # the function's configuration changed: a new environment
                 del self._environments[function.logical_id]
                 current.stop()
-            ensure_built(self.template, [function], announce=self._announce)
+            ensure_built(
+                self.template, [function], announce=self._announce, path_first=self._build_path
+            )
             try:
-                environment = _Environment(function, self._rie, code_dir, env, signature)
+                environment = RieEnvironment(function, self._rie, code_dir, env, signature, argv)
             except InvokerError:
                 # Once more, on new ports: another process may have taken a free one meanwhile.
-                environment = _Environment(function, self._rie, code_dir, env, signature)
+                environment = RieEnvironment(function, self._rie, code_dir, env, signature, argv)
             self._environments[function.logical_id] = environment
             return environment
 

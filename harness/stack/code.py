@@ -4,13 +4,15 @@ Lambda writes SAM's ``InlineCode`` and CloudFormation's ``Code.ZipFile`` into a 
 ``index`` with the runtime's extension ([D] AWS::Lambda::Function Code, ZipFile: "the code is
 placed in a file named index"), so the handler is ``index.<function>``. A layer's content is
 extracted under ``/opt``; the Python runtime puts ``/opt/python`` and
-``/opt/python/lib/python3.x/site-packages`` on ``sys.path`` ([D] Lambda developer guide,
-"Packaging your layer content", Python layer paths).
+``/opt/python/lib/python3.x/site-packages`` on ``sys.path``, the Node.js runtimes
+``/opt/nodejs/node<major>/node_modules`` and ``/opt/nodejs/node_modules`` on ``NODE_PATH`` ([D]
+Lambda developer guide, "Packaging your layer content", layer paths for each runtime).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -21,6 +23,7 @@ from harness.stack.intrinsics import Evaluator
 
 LAYER_TYPES: Final = frozenset({"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"})
 _EXTENSIONS: Final = {"python": ".py", "nodejs": ".js"}
+_NODE_RUNTIME: Final = re.compile(r"^nodejs(\d+)\.x$")
 
 
 def inline_code_directory(source: str, runtime: str) -> Path:
@@ -56,11 +59,17 @@ def layer_paths(
     adds its ``python/`` folder and that folder's ``lib/python3.x/site-packages``; a layer that
     ``sam build`` builds (``Metadata.BuildMethod: python3.x``) is copied into ``python/`` by the
     build, so its folder itself is on the path.
+    For a Node.js function, the layers' ``nodejs/node<major>/node_modules`` and
+    ``nodejs/node_modules`` folders instead (of the ``sam build`` output of a layer built with
+    ``BuildMethod: nodejs<N>.x``), the later layer first, as its files replace an earlier one's
+    under ``/opt``: the ``NODE_PATH`` order.
     """
-    if not runtime.startswith("python") or not isinstance(layers, list):
+    node = _NODE_RUNTIME.match(runtime)
+    if not (runtime.startswith("python") or node) or not isinstance(layers, list):
         return ()
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     paths: list[Path] = []
+    node_paths: list[Path] = []
     for index, layer in enumerate(layers):
         name = layer.get("Ref") if isinstance(layer, dict) and len(layer) == 1 else None
         resource = resources.get(name) if isinstance(name, str) else None
@@ -78,9 +87,16 @@ def layer_paths(
         if not folder.is_dir():
             r.fail(where, f"{folder_name!r} is not a directory", "point ContentUri at the layer")
         build_method = str(((resource.get("Metadata") or {}).get("BuildMethod")) or "")
+        if node:
+            root = folder
+            if build_method.startswith("nodejs"):  # where sam build (harness/invokers/build.py)
+                root = template_dir.resolve() / ".aws-sam" / "build" / str(name)
+            node_paths[:0] = [root / "nodejs" / f"node{node[1]}" / "node_modules"]
+            node_paths[1:1] = [root / "nodejs" / "node_modules"]
+            continue
         if build_method.startswith("python"):
             paths.append(folder)
         for candidate in (folder / "python", folder / "python" / "lib" / version / "site-packages"):
             if candidate.is_dir():
                 paths.append(candidate)
-    return tuple(paths)
+    return tuple(node_paths if node else paths)

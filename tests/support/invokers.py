@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT_TEMPLATE = ROOT / "template.yaml"
 FIXTURE_TEMPLATE = ROOT / "tests" / "harness" / "invokers" / "fixtures" / "template.yaml"
 #: What the command line of an emulator or a Python runtime process contains.
-MARKERS = ("aws-lambda-rie", "awslambdaric")
+MARKERS = ("aws-lambda-rie", "awslambdaric", "aws-lambda-ric")
 
 
 def lambda_processes(sessions: Collection[int]) -> list[str]:

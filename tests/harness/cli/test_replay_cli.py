@@ -112,9 +112,10 @@ def test_json_report_has_the_documented_shape() -> None:
         "expectations",
     }
     assert set(call["invocations"][0]) == {
-        "trigger", "triggerSource", "function", "metadataField", "metadata", "durationMs",
-        "initDurationMs", "error",
+        "trigger", "triggerSource", "function", "runtime", "metadataField", "metadata",
+        "durationMs", "initDurationMs", "error",
     }  # fmt: skip
+    assert call["invocations"][0]["runtime"] == "python3.11"
     assert report["idMap"]["us-east-1_AbCdEf123"] == report["userPoolId"]
     error = report["calls"][1]["outcome"]
     assert error == {

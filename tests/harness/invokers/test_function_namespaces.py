@@ -299,13 +299,14 @@ def test_a_node_trigger_is_reported_never_imported_as_python(tmp_path: Path) -> 
         + "  NodeFn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
         "      CodeUri: node_fn/\n      Handler: app.handler\n      Runtime: nodejs20.x\n"
     )
-    with CognitoPool(path) as pool:
+    with CognitoPool(path, invoker=InProcessInvoker()) as pool:  # --invoke inprocess
         pool.expect_trigger_error("PreSignUp")
         call = pool.call("SignUp", Username="a", Password="Passw0rd!x")
     (invocation,) = call.invocations
     assert invocation.runtime_error == (
         "Runtime.Unsupported: NodeFn runs nodejs20.x: the in-process invoker runs Python "
-        "functions only (use --invoke sam or --invoke lambda)"
+        "functions only (use --invoke auto for Node.js, --invoke sam or --invoke lambda for "
+        "others)"
     )
 
 

@@ -14,17 +14,21 @@ import pytest
 from harness.invokers import INVOKER_NAMES, InProcessInvoker, InvokerError, make_invoker
 from harness.invokers.build import stale_reason
 from harness.invokers.env_vars import apply_env_vars
-from harness.invokers.rie import _result_of
+from harness.invokers.rie_environment import result_of as _result_of
 from harness.stack import load_stack
 from tests.support.invokers import FIXTURE_TEMPLATE
 
 
 def test_the_factory_knows_every_mode_and_refuses_others() -> None:
-    assert INVOKER_NAMES == ("inprocess", "rie", "sam", "lambda")
+    assert INVOKER_NAMES == ("auto", "inprocess", "rie", "sam", "lambda")
     invoker = make_invoker("inprocess", FIXTURE_TEMPLATE)
     assert isinstance(invoker, InProcessInvoker)
     invoker.close()
-    with pytest.raises(InvokerError, match="unknown invoker 'docker'; choose one of inprocess"):
+    # auto, for a template of Python functions only, is the in-process invoker itself.
+    invoker = make_invoker("auto", FIXTURE_TEMPLATE)
+    assert isinstance(invoker, InProcessInvoker)
+    invoker.close()
+    with pytest.raises(InvokerError, match="unknown invoker 'docker'; choose one of auto"):
         make_invoker("docker", FIXTURE_TEMPLATE)
 
 

@@ -230,7 +230,7 @@ def test_an_unknown_invoker_is_a_clear_error(project: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "*@pytest.mark.cognito(invoker='docker'): unknown invoker 'docker'; "
-            "choose one of inprocess, rie, sam, lambda*"
+            "choose one of auto, inprocess, rie, sam, lambda*"
         ]
     )
 
