@@ -1,24 +1,28 @@
 """CloudFormation's own rules for the Cognito resources, from its resource provider schemas.
 
 A template is valid when CloudFormation accepts it, not when the API kwargs the harness builds
-satisfy botocore. The schemas are CloudFormation's registry schemas as cfn-lint ships them
-(``cfnlint/data/schemas/providers``, checked with cfn-lint's validator); each resolved pool and
-client is validated against its type's schema before anything is built. A value CloudFormation
-converts is accepted as it does: ``"true"`` for a Boolean, ``"30"`` for an Integer (a String
-parameter's value). Values that exist only once a resource is created (``${Pool:Id}``
+satisfy botocore. The schemas are CloudFormation's registry schemas as cfn-lint 1.58.0 ships
+them, copied into ``harness/stack/schemas/`` (provenance there; ``python -m
+harness.stack.schema_refresh`` refreshes them from the dev extra's cfn-lint) and checked with
+``harness.stack.schema_validator``, which has cfn-lint's semantics for the keywords they use; each
+resolved Cognito resource is validated against its type's schema before anything is built. A
+value CloudFormation converts is accepted as it does: ``"true"`` for a Boolean, ``"30"`` for an
+Integer (a String parameter's value). Values that exist only once a resource is created (``${Pool:Id}``
 placeholders) are not checked.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
 from harness.errors import close_matches
 from harness.stack.errors import TemplateError
+from harness.stack.schema_validator import Validator
 from harness.stack.specs import CLIENT_TYPE, PLACEHOLDER_RE, POOL_TYPE
 
 #: The resource types validated against their CloudFormation schema.
@@ -34,16 +38,26 @@ VALIDATED_TYPES: Final = frozenset(
     }
 )
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: The shipped copies of the schemas (package data).
+SCHEMA_DIR: Final = Path(__file__).parent / "schemas"
+
+
+def schema_file_name(type_name: str) -> str:
+    """``AWS::Cognito::UserPool`` -> ``AWS-Cognito-UserPool.json``."""
+    return type_name.replace("::", "-") + ".json"
 
 
 @cache
-def _validator(type_name: str, region: str) -> Any:
-    # cfn-lint takes ~0.4 s to import: only templates with Cognito resources pay it, once.
-    from cfnlint.jsonschema import CfnTemplateValidator
-    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+def resource_schema(type_name: str) -> dict[str, Any]:
+    """CloudFormation's schema of ``type_name``. Every region where cfn-lint knows the type has
+    this one schema (``schemas/index.json`` lists them; the refresh refuses otherwise)."""
+    text = (SCHEMA_DIR / schema_file_name(type_name)).read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
 
-    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, type_name).schema
-    return CfnTemplateValidator(schema)
+
+@cache
+def _validator(type_name: str) -> Validator:
+    return Validator(resource_schema(type_name))
 
 
 def _has_placeholder(value: Any) -> bool:
@@ -87,8 +101,14 @@ def _allowed(error: Any) -> str:
     return "see the CloudFormation reference of this resource type"
 
 
-def _errors(type_name: str, region: str, props: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    for error in _validator(type_name, region).iter_errors(dict(props)):
+def _errors(type_name: str, props: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    return described(_validator(type_name).iter_errors(dict(props)))
+
+
+def described(errors: Iterable[Any]) -> Iterator[tuple[str, str]]:
+    """(property path, "problem; what is allowed") for each error CloudFormation would raise,
+    from a validator's errors (ours, or cfn-lint's in the differential test)."""
+    for error in errors:
         if _has_placeholder(error.instance):
             continue
         if error.validator == "type" and _converted(error.instance, error.validator_value):
@@ -116,8 +136,10 @@ def validate(
     path: Path, logical_id: str, type_name: str, props: Mapping[str, Any], region: str
 ) -> None:
     """Raise TemplateError, one line naming the property path and what is allowed, for the
-    first value CloudFormation would refuse in ``props`` (resolved properties)."""
-    for where, problem in _errors(type_name, region, props):
+    first value CloudFormation would refuse in ``props`` (resolved properties). ``region`` does
+    not matter: each of these types has one schema in every region cfn-lint lists it in."""
+    del region
+    for where, problem in _errors(type_name, props):
         message, _, allowed = problem.rpartition("; ")
         raise TemplateError(
             path,
