@@ -7,8 +7,8 @@ harness.stack.schema_refresh`` refreshes them from the dev extra's cfn-lint) and
 ``harness.stack.schema_validator``, which has cfn-lint's semantics for the keywords they use; each
 resolved Cognito resource is validated against its type's schema before anything is built. A
 value CloudFormation converts is accepted as it does: ``"true"`` for a Boolean, ``"30"`` for an
-Integer (a String parameter's value). Values that exist only once a resource is created (``${Pool:Id}``
-placeholders) are not checked.
+Integer (a String parameter's value). Values that exist only once a resource is created
+(``${Pool:Id}`` placeholders) are not checked.
 """
 
 from __future__ import annotations
