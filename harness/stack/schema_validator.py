@@ -263,24 +263,17 @@ def _maximum(_v: Validator, high: Any, instance: Any, _s: Any, _p: Any) -> Itera
         yield f"{instance!r} is greater than the maximum of {high!r}"
 
 
-def _min_length(_v: Validator, low: Any, instance: Any, _s: Any, _p: Any) -> Iterator[str]:
-    if isinstance(instance, str) and len(instance) < low:
-        yield f"expected minimum length: {low}, found: {len(instance)}"
+def _count(kind: type[str] | type[list[Any]], noun: str, lower: bool) -> Any:
+    """minLength/maxLength (``kind`` str) and minItems/maxItems (list), as cfn-lint words them."""
 
+    def check(_v: Validator, limit: Any, instance: Any, _s: Any, _p: Any) -> Iterator[str]:
+        if isinstance(instance, kind) and (
+            len(instance) < limit if lower else len(instance) > limit
+        ):
+            bound = "minimum" if lower else "maximum"
+            yield f"expected {bound} {noun}: {limit}, found: {len(instance)}"
 
-def _max_length(_v: Validator, high: Any, instance: Any, _s: Any, _p: Any) -> Iterator[str]:
-    if isinstance(instance, str) and len(instance) > high:
-        yield f"expected maximum length: {high}, found: {len(instance)}"
-
-
-def _min_items(_v: Validator, low: Any, instance: Any, _s: Any, _p: Any) -> Iterator[str]:
-    if isinstance(instance, list) and len(instance) < low:
-        yield f"expected minimum item count: {low}, found: {len(instance)}"
-
-
-def _max_items(_v: Validator, high: Any, instance: Any, _s: Any, _p: Any) -> Iterator[str]:
-    if isinstance(instance, list) and len(instance) > high:
-        yield f"expected maximum item count: {high}, found: {len(instance)}"
+    return check
 
 
 def _pattern(_v: Validator, pattern: Any, instance: Any, _s: Any, _p: Any) -> Iterator[str]:
@@ -311,11 +304,11 @@ _CHECKS: Final[Mapping[str, Any]] = {
     "format": _format,
     "if": Validator._if,
     "items": Validator._items,
-    "maxItems": _max_items,
-    "maxLength": _max_length,
+    "maxItems": _count(list, "item count", lower=False),
+    "maxLength": _count(str, "length", lower=False),
     "maximum": _maximum,
-    "minItems": _min_items,
-    "minLength": _min_length,
+    "minItems": _count(list, "item count", lower=True),
+    "minLength": _count(str, "length", lower=True),
     "minimum": _minimum,
     "not": Validator._not,
     "pattern": _pattern,
