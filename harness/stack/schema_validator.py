@@ -82,6 +82,9 @@ _GROUP: Final = frozenset(
 CHECKED_FORMATS: Final = frozenset(
     {"date", "date-time", "email", "ipv4", "ipv4-network", "ipv6", "ipv6-network", "regex", "time"}
 )
+#: The time bound of one pattern check. The schemas' patterns are linear on any value they
+#: allow, but some are quadratic on a long hostile one (18,000 characters: 1.5 s).
+PATTERN_SECONDS: Final = 1.0
 _ALL_TYPES: Final = ["array", "boolean", "integer", "number", "object", "string"]
 # cfnlint.helpers.REGEX_DYN_REF and REGEX_DYN_REF_SPACES.
 _DYNAMIC_REFERENCE: Final = re.compile(r"^.*{{(resolve:.+)}}.*$")
@@ -279,7 +282,13 @@ def _count(kind: type[str] | type[list[Any]], noun: str, lower: bool) -> Any:
 def _pattern(_v: Validator, pattern: Any, instance: Any, _s: Any, _p: Any) -> Iterator[str]:
     if isinstance(instance, str | int | float | bool):
         text = instance if isinstance(instance, str) else json.dumps(instance)
-        if not regex.search(pattern, text):
+        try:
+            matched = regex.search(pattern, text, timeout=PATTERN_SECONDS) is not None
+        except TimeoutError:  # cfn-lint has no bound; a hostile value must not hang a load
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            yield f"{shown!r} ({len(text)} characters) took over {PATTERN_SECONDS} s to match"
+            return
+        if not matched:
             yield f"{text!r} does not match {pattern!r}"
 
 

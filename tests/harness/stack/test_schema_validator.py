@@ -305,3 +305,15 @@ def test_the_edges_reach_every_refusing_keyword() -> None:
         "required",
         "additionalProperties",
     }
+
+
+def test_a_hostile_value_is_refused_within_the_pattern_bound() -> None:
+    # Quadratic backtracking in the schema's own pattern: unbounded, this takes about 30 s.
+    hostile = "{####}" * 20_000 + "\x00"
+    errors = Validator(resource_schema("AWS::Cognito::UserPool")).iter_errors(
+        {"VerificationMessageTemplate": {"EmailMessage": hostile}}
+    )
+    assert [(e.validator, e.message) for e in errors] == [
+        ("maxLength", "expected maximum length: 20000, found: 120001"),
+        ("pattern", f"{hostile[:40] + '…'!r} (120001 characters) took over 1.0 s to match"),
+    ]
