@@ -91,15 +91,25 @@ def test_migration_without_a_user_under_enabled_is_the_generic_not_authorized(
 
 
 @pytest.mark.parametrize(
-    "answer",
+    ("answer", "message"),
     [
-        {},
-        {"userAttributes": {}},
-        {"userAttributes": None},
-        {**MIGRATED, "finalUserStatus": "ACTIVE"},
-        {**MIGRATED, "messageAction": "SEND"},
-        {**MIGRATED, "desiredDeliveryMediums": ["PIGEON"]},
-        {"userAttributes": {"email": "bob@example.com", "custom:undeclared": "x"}},
+        ({}, "Exception migrating user in app client {client}"),
+        ({"userAttributes": {}}, "Exception migrating user in app client {client}"),
+        ({"userAttributes": None}, "Exception migrating user in app client {client}"),
+        (
+            {**MIGRATED, "finalUserStatus": "ACTIVE"},
+            "Error during migration: Invalid finalUserStatus",
+        ),
+        ({**MIGRATED, "messageAction": "SEND"}, "Error during migration: Invalid messageAction"),
+        (
+            {**MIGRATED, "desiredDeliveryMediums": ["PIGEON"]},
+            "Error during migration: Invalid desiredDeliveryMediums",
+        ),
+        (
+            {"userAttributes": {"email": "bob@example.com", "custom:undeclared": "x"}},
+            "Attributes did not conform to the schema: "
+            "custom:undeclared: Attribute does not exist in the schema.\n",
+        ),
     ],
     ids=[
         "no-response",
@@ -112,12 +122,14 @@ def test_migration_without_a_user_under_enabled_is_the_generic_not_authorized(
     ],
 )
 def test_migration_without_a_usable_user_under_legacy_is_user_not_found(
-    legacy: Emulator, answer: dict[str, Any]
+    legacy: Emulator, answer: dict[str, Any], message: str
 ) -> None:
     # [D] cognito-user-pool-managing-errors (LEGACY): an answer without a user means the user
     # does not exist; [D] knowledge-center cognito-migration-lambda-trigger-errors: an invalid
-    # finalUserStatus, messageAction, desiredDeliveryMediums or an attribute outside the schema
-    # fails with "Exception migrating user in app client <client id>". Nobody is created.
+    # finalUserStatus, messageAction, desiredDeliveryMediums ("Error during migration: Invalid
+    # <field>") or an attribute outside the schema ("Attributes did not conform to the schema:
+    # <attribute>: Attribute does not exist in the schema") is UserNotFoundException. Nobody
+    # is created.
     recorder.SCRIPT["UserMigration"] = answer
 
     with pytest.raises(ClientError) as refused:
@@ -125,7 +137,7 @@ def test_migration_without_a_usable_user_under_legacy_is_user_not_found(
 
     assert error(refused) == (
         "UserNotFoundException",
-        f"Exception migrating user in app client {legacy.client_id}",
+        message.format(client=legacy.client_id),
     )
     assert legacy.find_user("bob") is None
 
