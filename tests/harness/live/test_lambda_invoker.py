@@ -279,6 +279,43 @@ def test_the_emulator_runs_the_deployed_functions(
     ]
 
 
+def test_invoke_lambda_leaves_the_permission_to_the_deployed_pool(
+    tmp_path: Path, deployed: Deployed, stack: Stack
+) -> None:
+    # With --invoke lambda the deployed function's own policy decides: the template-based
+    # check (check_invoke_permission) does not refuse, even for a template without grants.
+    from harness.stack.permissions import with_invoke_checks
+
+    ungranted = with_invoke_checks(dataclasses.replace(stack, invoke_grants=()))
+    assert "PreAuthentication" in ungranted.default_pool.invoke_denied
+    replay_file = tmp_path / "calls.json"
+    replay_file.write_text(
+        json.dumps(
+            {
+                "setup": {"users": [{"username": "alice", "password": PASSWORD}]},
+                "calls": [
+                    {
+                        "operation": "AdminInitiateAuth",
+                        "request": {
+                            "UserPoolId": RECORDED_POOL,
+                            "ClientId": RECORDED_CLIENT,
+                            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                            "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD},
+                        },
+                    }
+                ],
+            }
+        )
+    )
+
+    result = run_replay(load_replay([replay_file]), ungranted, invoker=invoker_for(deployed))
+
+    record = result.results[0].record
+    assert record.outcome["status"] == "tokens"
+    assert record.invocations[0].trigger == "PreAuthentication"
+    assert record.invocations[0].error is None
+
+
 def test_isolated_clients_bypass_moto(aws: None) -> None:
     # Inside mock_aws, a detached client really connects (here to a closed local port).
     client = detach_from_moto(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.stack import load_stack
+from tests.support.paths import TEMPLATE
 
 HEAD = """\
 Transform: AWS::Serverless-2016-10-31
@@ -161,4 +162,16 @@ def test_a_permission_in_the_parent_stack_grants_a_nested_stacks_function(
     root.write_text(nested + grant)
     stack = load_stack(root)
     assert stack.pools["Pool"].invoke_denied == {}
+    assert not [n for n in stack.notes if "may not invoke" in n]
+
+
+def test_the_projects_own_template_lets_cognito_invoke_every_trigger() -> None:
+    # template.yaml deploys as is: SAM Cognito events for the triggers SAM can wire, an
+    # AWS::Lambda::Permission for the custom senders it cannot.
+    stack = load_stack(TEMPLATE)
+    pool = stack.default_pool
+    assert {"PreSignUp", "UserMigration", "CustomEmailSender", "CustomSMSSender"} <= set(
+        pool.triggers
+    )
+    assert pool.invoke_denied == {}
     assert not [n for n in stack.notes if "may not invoke" in n]
