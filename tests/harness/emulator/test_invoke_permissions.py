@@ -37,6 +37,18 @@ def client(emu: Any) -> Any:
     return emulated_client(emu, aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
+CAROL = {
+    "Username": "carol",
+    "Password": PASSWORD,
+    "UserAttributes": [{"Name": "email", "Value": "carol@example.com"}],
+}
+
+
+def sign_up_carol(emu: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = client(emu).sign_up(ClientId=emu.client_id, **CAROL)
+    return answer
+
+
 def test_a_trigger_cognito_may_not_invoke_fails_the_call_and_never_runs(
     tmp_path: Path, make_emulator: MakeEmulator
 ) -> None:
@@ -47,12 +59,7 @@ def test_a_trigger_cognito_may_not_invoke_fails_the_call_and_never_runs(
     emu = make_emulator(stack=without_permissions(tmp_path, "PreSignUp"))
 
     with pytest.raises(ClientError) as refused:
-        client(emu).sign_up(
-            ClientId=emu.client_id,
-            Username="carol",
-            Password=PASSWORD,
-            UserAttributes=[{"Name": "email", "Value": "carol@example.com"}],
-        )
+        sign_up_carol(emu)
 
     body = refused.value.response["Error"]
     assert (body["Code"], body["Message"]) == (
@@ -69,15 +76,7 @@ def test_the_report_row_and_the_stack_notes_say_why_with_the_fix(
     stack = without_permissions(tmp_path, "PreSignUp")
     emu = make_emulator(stack=stack)
 
-    record = emu.call(
-        "SignUp",
-        {
-            "ClientId": emu.client_id,
-            "Username": "carol",
-            "Password": PASSWORD,
-            "UserAttributes": [{"Name": "email", "Value": "carol@example.com"}],
-        },
-    )
+    record = emu.call("SignUp", {"ClientId": emu.client_id, **CAROL})
 
     row = record.invocations[-1]
     assert row.trigger == "PreSignUp"
@@ -129,12 +128,7 @@ def test_check_invoke_permission_false_runs_the_trigger_anyway(
     )
     recorder.SCRIPT["PreSignUp_SignUp"] = {"autoConfirmUser": True}
 
-    answer = client(emu).sign_up(
-        ClientId=emu.client_id,
-        Username="carol",
-        Password=PASSWORD,
-        UserAttributes=[{"Name": "email", "Value": "carol@example.com"}],
-    )
+    answer = sign_up_carol(emu)
 
     assert answer["UserConfirmed"] is True
     assert len(events("PreSignUp_SignUp")) == 1
@@ -150,12 +144,7 @@ def test_every_way_the_fixture_grants_the_permission_lets_its_trigger_run(
     emu = make_emulator(stack=stack)
     recorder.SCRIPT["PreSignUp_SignUp"] = {"autoConfirmUser": True}
 
-    client(emu).sign_up(
-        ClientId=emu.client_id,
-        Username="carol",
-        Password=PASSWORD,
-        UserAttributes=[{"Name": "email", "Value": "carol@example.com"}],
-    )
+    sign_up_carol(emu)
     client(emu).initiate_auth(
         ClientId=emu.client_id,
         AuthFlow="USER_PASSWORD_AUTH",

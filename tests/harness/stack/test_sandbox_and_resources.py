@@ -168,16 +168,12 @@ Resources:
         PreTokenGenerationConfig: {{LambdaArn: !GetAtt Token.Arn, LambdaVersion: V2_0}}
   ConfirmPermission:
     Type: AWS::Lambda::Permission
-    Properties:
-      Action: lambda:InvokeFunction
-      FunctionName: !Ref Confirm
-      Principal: cognito-idp.amazonaws.com
+    Properties: {{FunctionName: !Ref Confirm, Action: lambda:InvokeFunction,
+                  Principal: cognito-idp.amazonaws.com}}
   TokenPermission:
     Type: AWS::Lambda::Permission
-    Properties:
-      Action: lambda:InvokeFunction
-      FunctionName: !Ref Token
-      Principal: cognito-idp.amazonaws.com
+    Properties: {{FunctionName: !Ref Token, Action: lambda:InvokeFunction,
+                  Principal: cognito-idp.amazonaws.com}}
   Client:
     Type: AWS::Cognito::UserPoolClient
     Properties:
