@@ -39,7 +39,9 @@ REFUSALS: Final[Mapping[str, Refusal]] = {
         errors.UserNotFoundException,
         "Exception migrating user in app client {client_id}",
         "[D] knowledge-center cognito-migration-lambda-trigger-errors: the migration "
-        "function's policy does not permit cognito-idp.amazonaws.com to invoke it",
+        "function's policy does not permit cognito-idp.amazonaws.com to invoke it (with "
+        "PreventUserExistenceErrors ENABLED the caller gets the unknown user's generic answer "
+        "instead, [D] cognito-user-pool-managing-errors)",
     ),
     # ---------------------------------------------------------------- a migration answer
     "migration_invalid_field": Refusal(

@@ -80,17 +80,30 @@ def _no_user(ctx: CallContext) -> errors.CognitoError:
     return _refused(ctx)
 
 
+def _not_disclosed(ctx: CallContext) -> bool:
+    """Cognito could not invoke the migration function (UserNotFoundException "Exception
+    migrating user in app client", [D] knowledge-center cognito-migration-lambda-trigger-errors):
+    the user stays unknown, and [D] cognito-user-pool-managing-errors: with
+    PreventUserExistenceErrors ENABLED no UserNotFoundException discloses that."""
+    return ctx.prevent_user_existence_errors
+
+
 def _refused(ctx: CallContext) -> errors.CognitoError:
     return refusal("migration_invoke_denied", client_id=ctx.client_id)
 
 
 def sign_in(ctx: CallContext, username: str, password: str) -> dict[str, Any]:
     """UserMigration_Authentication, then the user is created and signed in."""
-    response = ctx.run_trigger(
-        "UserMigration_Authentication",
-        username,
-        request={"password": password, "userAttributes": None},
-    )
+    try:
+        response = ctx.run_trigger(
+            "UserMigration_Authentication",
+            username,
+            request={"password": password, "userAttributes": None},
+        )
+    except errors.UserNotFoundException:
+        if _not_disclosed(ctx):
+            raise errors.NotAuthorizedException(BAD_CREDENTIALS) from None
+        raise
     user = create_migrated_user(ctx, username, response, password=password)
     if user.status == "RESET_REQUIRED":
         raise errors.PasswordResetRequiredException("Password reset required for the user")
@@ -108,9 +121,14 @@ def forgot_password(ctx: CallContext, username: str) -> CognitoIdpUser | None:
     """UserMigration_ForgotPassword, no password: the user is created in RESET_REQUIRED (and
     receives the code). None when the trigger knows no such user and the pool prevents user
     existence errors (the caller then answers as for any unknown user)."""
-    response = ctx.run_trigger(
-        "UserMigration_ForgotPassword", username, request={"userAttributes": None}
-    )
+    try:
+        response = ctx.run_trigger(
+            "UserMigration_ForgotPassword", username, request={"userAttributes": None}
+        )
+    except errors.UserNotFoundException:
+        if _not_disclosed(ctx):
+            return None
+        raise
     if not _has_user(response) and ctx.prevent_user_existence_errors:
         return None
     user = create_migrated_user(ctx, username, response, password=None)

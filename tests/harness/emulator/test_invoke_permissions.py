@@ -96,7 +96,10 @@ def test_a_migration_function_cognito_may_not_invoke_is_user_not_found(
     # [D] knowledge-center cognito-migration-lambda-trigger-errors: "An error occurred
     # (UserNotFoundException) when calling the InitiateAuth operation: Exception migrating user
     # in app client <client id>" when the policy does not permit cognito-idp.amazonaws.com.
-    emu = make_emulator(stack=without_permissions(tmp_path, "UserMigration"))
+    emu = make_emulator(
+        stack=without_permissions(tmp_path, "UserMigration"),
+        overrides={"PreventUserExistenceErrors": "LEGACY"},
+    )
     recorder.SCRIPT["UserMigration"] = {
         "userAttributes": {"email": "bob@example.com"},
         "finalUserStatus": "CONFIRMED",
@@ -115,6 +118,33 @@ def test_a_migration_function_cognito_may_not_invoke_is_user_not_found(
         f"Exception migrating user in app client {emu.client_id}",
     )
     assert events("UserMigration_Authentication") == []
+    assert emu.find_user("bob") is None
+
+
+def test_under_enabled_a_migration_cognito_may_not_invoke_discloses_nothing(
+    tmp_path: Path, make_emulator: MakeEmulator
+) -> None:
+    # [D] cognito-user-pool-managing-errors: with PreventUserExistenceErrors ENABLED an unknown
+    # user's sign-in is the generic NotAuthorizedException and ForgotPassword a simulated
+    # delivery: the function Cognito could not invoke created nobody.
+    emu = make_emulator(stack=without_permissions(tmp_path, "UserMigration"))
+    assert emu.client_spec.prevent_user_existence_errors
+
+    with pytest.raises(ClientError) as refused:
+        client(emu).initiate_auth(
+            ClientId=emu.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD},
+        )
+    reset = client(emu).forgot_password(ClientId=emu.client_id, Username="bob")
+
+    body = refused.value.response["Error"]
+    assert (body["Code"], body["Message"]) == (
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    )
+    assert "CodeDeliveryDetails" in reset
+    assert events() == []
     assert emu.find_user("bob") is None
 
 
