@@ -175,3 +175,15 @@ def test_the_projects_own_template_lets_cognito_invoke_every_trigger() -> None:
     )
     assert pool.invoke_denied == {}
     assert not [n for n in stack.notes if "may not invoke" in n]
+
+
+def test_a_trigger_and_a_permission_on_an_alias_of_the_function(tmp_path: Path) -> None:
+    # [D] CloudFormation AWS::Lambda::Alias: Ref is the alias ARN (provisioned concurrency
+    # setups wire the alias); the permission on the alias grants what Cognito invokes.
+    alias = (
+        "  Live:\n    Type: AWS::Lambda::Alias\n    Properties:\n"
+        "      FunctionName: !Ref Fn\n      FunctionVersion: $LATEST\n      Name: live\n"
+    )
+    grant = permission(FunctionName="!Ref Live", SourceArn="!GetAtt Pool.Arn")
+    assert denied(tmp_path, alias + grant, wiring="!Ref Live") == {}
+    assert set(denied(tmp_path, alias, wiring="!Ref Live")) == {"PreSignUp"}
