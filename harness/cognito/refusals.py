@@ -35,11 +35,12 @@ REFUSALS: Final[Mapping[str, Refusal]] = {
         "amazon-cognito-passwordless-auth#46 (UnexpectedLambdaException, "
         "VerifyAuthChallengeResponse), aws/serverless-application-model#1253",
     ),
-    "migration_invoke_denied": Refusal(
+    "migration_failed": Refusal(
         errors.UserNotFoundException,
         "Exception migrating user in app client {client_id}",
         "[D] knowledge-center cognito-migration-lambda-trigger-errors: the migration "
-        "function's policy does not permit cognito-idp.amazonaws.com to invoke it (with "
+        "function's policy does not permit cognito-idp.amazonaws.com to invoke it, or no "
+        "migration answer makes a user ([D] cognito-user-pool-managing-errors, LEGACY) (with "
         "PreventUserExistenceErrors ENABLED the caller gets the unknown user's generic answer "
         "instead, [D] cognito-user-pool-managing-errors)",
     ),

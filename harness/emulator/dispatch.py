@@ -174,7 +174,7 @@ class TriggerDispatcher:
             # Cognito may not invoke the function: it never runs, the call fails as on AWS
             # (harness.cognito.refusals), and the row says why with the fix.
             denied = (
-                refusal("migration_invoke_denied", client_id=client_id)
+                refusal("migration_failed", client_id=client_id)
                 if trigger == "UserMigration"
                 else refusal("invoke_denied", trigger=trigger)
             )

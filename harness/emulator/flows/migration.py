@@ -89,7 +89,7 @@ def _not_disclosed(ctx: CallContext) -> bool:
 
 
 def _refused(ctx: CallContext) -> errors.CognitoError:
-    return refusal("migration_invoke_denied", client_id=ctx.client_id)
+    return refusal("migration_failed", client_id=ctx.client_id)
 
 
 def sign_in(ctx: CallContext, username: str, password: str) -> dict[str, Any]:
