@@ -64,7 +64,8 @@ REFUSALS: Final[Mapping[str, Refusal]] = {
         "Attributes did not conform to the schema: {lines}",
         "[O] aws-amplify/amplify-flutter#509, aws-amplify/amplify-cli#1761, aws-amplify/"
         "aws-sdk-android#1629 (SignUp): InvalidParameterException, one line per attribute "
-        '"custom:x: Attribute does not exist in the schema."',
+        '"custom:x: Attribute does not exist in the schema." (AdminCreateUser and the '
+        "attribute updates give the same here: no public report shows theirs)",
     ),
     "required_attribute_missing": Refusal(
         errors.InvalidParameterException,
