@@ -330,7 +330,8 @@ class _Builder:
     def collect_permissions(self) -> None:
         """The template's AWS::Lambda::Permission resources that let Cognito invoke."""
         for lid, resource in self.active([PERMISSION_TYPE]):
-            props = resource.get("Properties") or {}
+            props = resource.get("Properties")
+            props = props if isinstance(props, dict) and not is_intrinsic(props) else {}
             if grant := permission_grant(lid, props, self.r.resolve, self.symbols.account_id):
                 self.grants.append(grant)
 
