@@ -50,7 +50,9 @@ REFUSALS: Final[Mapping[str, Refusal]] = {
         "Error during migration: Invalid {field}",
         "[D] knowledge-center cognito-migration-lambda-trigger-errors: an invalid "
         "finalUserStatus, messageAction or desiredDeliveryMediums (the English text of the "
-        "message as the article's localized versions give it)",
+        "message as the article's localized versions give it). The article calls any "
+        "finalUserStatus but CONFIRMED invalid; user-pool-lambda-migrate-user documents "
+        "RESET_REQUIRED too, which is accepted here",
     ),
     "migration_undeclared_attribute": Refusal(
         errors.UserNotFoundException,
