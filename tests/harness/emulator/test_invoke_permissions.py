@@ -189,3 +189,39 @@ def test_every_way_the_fixture_grants_the_permission_lets_its_trigger_run(
         "PostAuthentication_Authentication",
         "TokenGeneration_Authentication",
     } <= ran
+
+
+def test_harness_replay_prints_the_reason_and_reports_the_denied_row(tmp_path: Path) -> None:
+    # What a user sees: one line on stderr naming the function and the fix, and the report's
+    # row with Cognito's error and AccessDeniedException.
+    import json
+
+    from click.testing import CliRunner
+
+    from harness.cli import main
+
+    without_permissions(tmp_path, "PreSignUp")
+    calls = tmp_path / "calls.sh"
+    calls.write_text(
+        "aws cognito-idp sign-up --client-id app --username carol --password 'Passw0rd!x' "
+        "--user-attributes Name=email,Value=carol@example.com\n"
+    )
+    try:
+        cli = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:  # click 8.2 always separates them
+        cli = CliRunner()
+    args = ["replay", str(calls), "-t", str(tmp_path / "template.yaml"), "--format", "json"]
+
+    result = cli.invoke(main, args, catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert "note: Cognito may not invoke PreSignUpFunction (PreSignUp of UserPool)" in (
+        result.stderr
+    )
+    (call,) = json.loads(result.stdout)["calls"]
+    (row,) = call["invocations"]
+    assert row["trigger"] == "PreSignUp"
+    assert row["error"] == {
+        "code": "UnexpectedLambdaException",
+        "message": "PreSignUp invocation failed due to error AccessDeniedException.",
+    }
