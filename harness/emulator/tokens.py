@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from joserfc import jwk
+from moto.cognitoidp import models as _moto_models
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 
 from harness.cognito import errors
@@ -63,6 +64,41 @@ _BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
 #: The key id moto's ``create_jwt`` writes in every token header; the pool's own key carries it.
 KEY_ID = "dummy"
 _OWN_KEY = "_harness_own_key"
+
+
+class _MotoKeyOnFirstUse:
+    """moto's bundled signing key, imported the first time a pool signs with it.
+
+    moto's ``CognitoIdpUserPool.__init__`` imports that key (``jwks-private.json``, which holds
+    no prime factors: joserfc recovers them, ~0.1 s of big-integer work) for every new pool,
+    and the harness replaces it at once with the pool's own (:func:`install_pool_key`). Pools
+    the harness never gives a key (created through moto's API and not adopted) still sign with
+    moto's key, as in moto: joserfc accepts a callable as a key and calls it when signing.
+    """
+
+    _key: jwk.RSAKey | None = None
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    def __call__(self, _obj: Any = None) -> jwk.RSAKey:
+        if _MotoKeyOnFirstUse._key is None:  # the same file every time: import it once
+            _MotoKeyOnFirstUse._key = jwk.RSAKey.import_key(self.data)
+        return _MotoKeyOnFirstUse._key
+
+
+class _MotoJwk:
+    """``joserfc.jwk`` as moto's cognito-idp models module sees it (its only use of it is the
+    pool key import above), with that import deferred: the one patch of moto's code."""
+
+    class RSAKey:
+        import_key = staticmethod(_MotoKeyOnFirstUse)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(jwk, name)
+
+
+_moto_models.jwk = _MotoJwk()  # type: ignore[assignment]
 
 
 def pool_keys_dir() -> Path:
