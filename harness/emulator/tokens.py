@@ -98,7 +98,7 @@ class _MotoJwk:
         return getattr(jwk, name)
 
 
-_moto_models.jwk = _MotoJwk()  # type: ignore[assignment]
+setattr(_moto_models, "jwk", _MotoJwk())  # noqa: B010 (a module attribute of moto's, replaced)
 
 
 def pool_keys_dir() -> Path:
