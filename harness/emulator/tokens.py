@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwk
+from joserfc.util import base64_to_int
 from moto.cognitoidp import models as _moto_models
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 
@@ -131,9 +133,30 @@ def install_pool_key(pool: CognitoIdpUserPool, *, keep_in: Path | None = None) -
 
 def _kept_key(path: Path) -> jwk.RSAKey | None:
     try:
-        return jwk.RSAKey.import_key(json.loads(path.read_text()))
+        kept = json.loads(path.read_text())
+        numbers = {name: base64_to_int(kept[name]) for name in _RSA_MEMBERS}
+        if numbers["p"] * numbers["q"] != numbers["n"]:
+            return None  # damaged: the pool gets a new one
+        private = rsa.RSAPrivateNumbers(
+            p=numbers["p"],
+            q=numbers["q"],
+            d=numbers["d"],
+            dmp1=numbers["dp"],
+            dmq1=numbers["dq"],
+            iqmp=numbers["qi"],
+            public_numbers=rsa.RSAPublicNumbers(numbers["e"], numbers["n"]),
+        )
+        # The harness's own file (mode 0600) of a key OpenSSL generated and checked: OpenSSL's
+        # check again (primality tests, ~30 ms of `harness serve`'s start) is skipped.
+        key = private.private_key(unsafe_skip_rsa_key_validation=True)
+        parameters: Any = {name: kept[name] for name in ("kid", "alg", "use") if name in kept}
+        return jwk.RSAKey.import_key(key, parameters)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none yet, or unreadable: the pool gets a new one
+
+
+#: The members of a private RSA JWK (RFC 7518 6.3.2) that the kept keys hold.
+_RSA_MEMBERS = ("n", "e", "d", "p", "q", "dp", "dq", "qi")
 
 
 def _keep_key(path: Path, key: jwk.RSAKey) -> None:
