@@ -56,6 +56,12 @@ def test_a_handler_past_its_timeout_is_stopped_and_reported_timed_out(seen: dict
     }
 
 
+def test_a_timeout_that_rings_before_the_handler_starts_stops_it_there(
+    seen: dict[str, Any],
+) -> None:
+    assert seen["rang_before_the_handler"] == {"timed_out": True, "finished_later": False}
+
+
 def test_a_handler_that_swallows_the_timeout_is_reported_timed_out(seen: dict[str, Any]) -> None:
     # Interrupted again each time it caught the timeout, then answered: still a timeout.
     assert seen["swallowed"] == {"timed_out": True, "marker": "caught 3"}
