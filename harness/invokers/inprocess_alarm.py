@@ -14,7 +14,8 @@ disposition and no timer pending (pytest-timeout's signal method, for one, uses 
 Elsewhere (``harness serve``'s request threads, Windows) the invoker hands the call to its
 worker thread as before. A handler stuck in C code that does not return to Python (no signal
 check) is stopped when it returns; one that swallows the exception is interrupted again every
-:data:`RING_AGAIN_SECONDS` and reported timed out all the same.
+:data:`RING_AGAIN_SECONDS` and reported timed out all the same; one that sets SIGALRM's timer
+itself (a signal-based timeout library) takes the timer over while it runs.
 """
 
 from __future__ import annotations
