@@ -3,7 +3,8 @@
 The handler runs on the calling thread (no hand-off to a worker per invocation) and is stopped
 at its timeout, as Lambda stops it; off the main thread, or when something else owns SIGALRM,
 the invoker's worker thread enforces the timeout as before. The invocations run in a process of
-their own (fixtures/alarm/invocations.py): on a main thread, whatever runs this test.
+their own (fixtures/alarm/invocations.py): on a main thread with SIGALRM free, whatever
+plugins run this test (pytest-timeout, for one, would take SIGALRM).
 """
 
 from __future__ import annotations
