@@ -60,3 +60,10 @@ def tables(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Tables]:
             invitations=stack.tables["InvitationsTable"].table_name,
             legacy_users=stack.tables["LegacyUsersTable"].table_name,
         )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (processes, servers: seconds each) first, in their order, then the
+    others: under pytest-xdist the workers then end together on short tests instead of one
+    waiting for the other's last long one."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

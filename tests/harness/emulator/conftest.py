@@ -18,9 +18,10 @@ from tests.support.emulator import EMAIL, PASSWORD, MakeEmulator, recorder, reco
 @pytest.fixture(autouse=True)
 def _fresh_recorder() -> Iterator[None]:
     recorder.reset()
+    before = set(threading.enumerate())  # another test's sleeper (invokers/) is not ours
     yield
     recorder.reset()  # also releases a handler still sleeping past its timeout...
-    for thread in threading.enumerate():
+    for thread in set(threading.enumerate()) - before:
         if thread.name.startswith("trigger"):
             # ...and waits until it has returned and restored the environment variables it
             # set, so that nothing of this test runs on into the next one.
