@@ -7,7 +7,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from harness.invokers.local_aws import free_port
+
+# Slow: other Python processes take the ports.
+pytestmark = pytest.mark.slow
 
 CHILD = """
 import sys
