@@ -43,6 +43,15 @@ class Settings:
         "triggerSource (one user report saw it; user-pool-lambda-migrate-user says nothing). "
         "none: it does not run.",
     )
+    migration_default_final_status: Literal["RESET_REQUIRED", "CONFIRMED"] = _setting(
+        "RESET_REQUIRED",
+        "The status of a user migrated by an answer without finalUserStatus. The pages "
+        "disagree: [D] user-pool-lambda-migrate-user now says \"If you don't set this "
+        "attribute to CONFIRMED, it's set to RESET_REQUIRED\" (the sign-in then fails with "
+        "PasswordResetRequiredException: the default); its earlier text, still quoted by AWS "
+        "Lambda Powertools' MigrateUserTriggerEvent, said it \"can be set to CONFIRMED, or not "
+        'set, to auto-confirm your users" (CONFIRMED).',
+    )
     migration_runs_pre_authentication: bool = _setting(
         False,
         "[A] PreAuthentication runs on the migrating sign-in (user-pool-lambda-migrate-user "
@@ -85,6 +94,25 @@ class Settings:
         "(SMS), ForgotPassword (SMS), ResendConfirmationCode, (Admin)UpdateUserAttributes and "
         "GetUserAttributeVerificationCode, "
         "which the API references leave out: as the CustomMessage it stands in for.",
+    )
+    check_invoke_permission: bool = _setting(
+        True,
+        "[D] a trigger runs only if the template lets Cognito invoke its function: an "
+        "AWS::Lambda::Permission for cognito-idp.amazonaws.com (or *) on it whose SourceArn, "
+        "if any, matches the pool, or a SAM Cognito event (SAM generates that permission). "
+        "Without one the call fails as on AWS (knowledge-center cognito-lambda-trigger-errors, "
+        "cognito-migration-lambda-trigger-errors). Functions outside the template, values the "
+        "template cannot resolve and --invoke lambda count as allowed; false: never checked "
+        "(a permission granted outside the template).",
+    )
+    auto_verify_missing_attribute_error: Literal[
+        "InvalidParameterException", "InvalidLambdaResponseException"
+    ] = _setting(
+        "InvalidParameterException",
+        "[A] the code of the failed sign-up when PreSignUp answers autoVerifyEmail "
+        "(autoVerifyPhone) true for a user without an email (phone_number): "
+        "user-pool-lambda-pre-sign-up says the attribute must be present, not which error "
+        "Cognito returns.",
     )
     protected_claim_override: Literal["reject", "ignore"] = _setting(
         "reject",

@@ -18,6 +18,7 @@ from typing import Any
 
 from harness.cognito import errors
 from harness.cognito.events import build_event
+from harness.cognito.refusals import refusal
 from harness.cognito.responses import read_response
 from harness.cognito.routing import metadata_field
 from harness.cognito.triggers import trigger_of
@@ -165,6 +166,25 @@ class TriggerDispatcher:
             metadata=metadata if routed and metadata else validation,
             event=redact_event(event),
         )
+        if (
+            function.invoke_denied
+            and self.settings.check_invoke_permission
+            and not self._runs_deployed
+        ):
+            # Cognito may not invoke the function: it never runs, the call fails as on AWS
+            # (harness.cognito.refusals), and the row says why with the fix.
+            denied = (
+                refusal("migration_failed", client_id=client_id)
+                if trigger == "UserMigration"
+                else refusal("invoke_denied", trigger=trigger)
+            )
+            row = replace(
+                shown,
+                error=denied.to_dict(),
+                error_type="AccessDeniedException",
+                error_message=function.invoke_denied,
+            )
+            return TriggerRun(row, error=denied)
         if function.external and not self._runs_deployed:
             # Its code is not here: the row says so, and the call goes on as without it.
             return TriggerRun(shown)

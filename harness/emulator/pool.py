@@ -272,6 +272,9 @@ class Emulator:
             functions[trigger] = dataclasses.replace(spec, environment=environment)
         for trigger, arn in self.pool_spec.external_triggers.items():
             functions.setdefault(trigger, FunctionSpec.outside(arn))
+        for trigger, why in self.pool_spec.invoke_denied.items():
+            if trigger in functions:
+                functions[trigger] = dataclasses.replace(functions[trigger], invoke_denied=why)
         self._functions = functions
         self.dispatcher = self._dispatcher(self.client_spec.prevent_user_existence_errors)
         backend = cognitoidp_backends[self.stack.account_id][self.region]

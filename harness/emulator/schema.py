@@ -4,7 +4,8 @@ gives: declared attributes only, required ones present, immutable ones never cha
 [D] user-pool-settings-attributes: custom attributes exist only when declared in the pool's
 schema (``custom:`` + the declared name); a required attribute must be given at sign-up; an
 attribute that is not mutable cannot be changed after the user is created. The standard
-attributes and their defaults are moto's table of them (the same as Cognito's).
+attributes and their defaults are moto's table of them (the same as Cognito's). The codes and
+messages of the refusals are :data:`harness.cognito.refusals.REFUSALS`, with their sources.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUserPoolAttribute
 
-from harness.cognito import errors
+from harness.cognito.refusals import attribute_refusal
 
 STANDARD: Mapping[str, Mapping[str, Any]] = CognitoIdpUserPoolAttribute.STANDARD_SCHEMA
 #: Set by Cognito, never a schema entry of their own. [D] user-pool-settings-attributes.
@@ -61,10 +62,7 @@ def check_declared(schema: Mapping[str, Attribute], attributes: Mapping[str, str
     """InvalidParameterException naming each attribute the pool does not declare."""
     unknown = undeclared(schema, attributes)
     if unknown:
-        raise errors.InvalidParameterException(
-            "Attributes did not conform to the schema: "
-            + ", ".join(f"{n}: Attribute does not exist in the schema." for n in unknown)
-        )
+        raise attribute_refusal("undeclared_attribute", unknown)
 
 
 def check_required(schema: Mapping[str, Attribute], attributes: Mapping[str, str]) -> None:
@@ -75,10 +73,7 @@ def check_required(schema: Mapping[str, Attribute], attributes: Mapping[str, str
         if a.required and a.name != "sub" and a.name not in attributes
     ]
     if missing:
-        raise errors.InvalidParameterException(
-            "Attributes did not conform to the schema: "
-            + ", ".join(f"{n}: The attribute {n} is required" for n in missing)
-        )
+        raise attribute_refusal("required_attribute_missing", missing)
 
 
 def check_mutable(
@@ -91,7 +86,4 @@ def check_mutable(
         if n in schema and not schema[n].mutable and current.get(n) != v
     ]
     if frozen:
-        raise errors.InvalidParameterException(
-            "Invalid user attributes: "
-            + ", ".join(f"{n}: Attribute cannot be updated." for n in frozen)
-        )
+        raise attribute_refusal("immutable_attribute", frozen)

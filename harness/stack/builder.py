@@ -18,6 +18,11 @@ from harness.stack.code import inline_code_directory, layer_paths
 from harness.stack.errors import TemplateError, did_you_mean
 from harness.stack.intrinsics import Evaluator, is_intrinsic
 from harness.stack.nested import NESTED_TYPES, child_template, merge
+from harness.stack.permissions import (
+    PERMISSION_TYPE,
+    permission_grant,
+    with_invoke_checks,
+)
 from harness.stack.schema import validate
 from harness.stack.specs import (
     CLIENT_TYPE,
@@ -30,6 +35,7 @@ from harness.stack.specs import (
     TABLE_TYPES,
     ClientSpec,
     FunctionSpec,
+    InvokeGrant,
     PoolResourceSpec,
     PoolSpec,
     Stack,
@@ -74,6 +80,7 @@ class _Builder:
         self.check_handlers = check_handlers
         self.template_dir = r.symbols.path.parent
         self.sam_triggers: dict[str, dict[str, str]] = {}  # pool -> trigger -> function
+        self.grants: list[InvokeGrant] = []  # what lets Cognito invoke which function
         self.problems: dict[str, TemplateError] = {}  # function -> why it cannot run here
 
     def active(self, types: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
@@ -310,6 +317,23 @@ class _Builder:
                 "keep one",
             )
         wired[trigger] = function_id
+        # SAM generates the AWS::Lambda::Permission of the event: cognito-idp.amazonaws.com,
+        # SourceArn the pool's ARN (aws/serverless-application-model#1253).
+        self.grants.append(
+            InvokeGrant(
+                where,
+                self.symbols.physical_name(function_id, "FunctionName"),
+                self.symbols.get_att(pool_id, "Arn", where),
+            )
+        )
+
+    def collect_permissions(self) -> None:
+        """The template's AWS::Lambda::Permission resources that let Cognito invoke."""
+        for lid, resource in self.active([PERMISSION_TYPE]):
+            props = resource.get("Properties")
+            props = props if isinstance(props, dict) and not is_intrinsic(props) else {}
+            if grant := permission_grant(lid, props, self.r.resolve, self.symbols.account_id):
+                self.grants.append(grant)
 
     # ---------------------------------------------------------------- pools
 
@@ -392,6 +416,7 @@ class _Builder:
             properties=props,
             external_triggers=external,
             enabled_mfas=strings("EnabledMfas"),
+            arn=str(self.symbols.get_att(logical_id, "Arn", logical_id)),
         )
 
     # ---------------------------------------------------------------- clients
@@ -520,6 +545,7 @@ def load_stack(
     )
     builder = _Builder(evaluator, doc, check_handlers=check_handlers)
     builder.collect_sam_events()
+    builder.collect_permissions()
     functions = {lid: builder.function(lid, res) for lid, res in builder.active(FUNCTION_TYPES)}
     tables = {lid: builder.table(lid, res) for lid, res in builder.active(TABLE_TYPES)}
     pools = {lid: builder.pool(lid, res, functions) for lid, res in builder.active([POOL_TYPE])}
@@ -567,5 +593,6 @@ def load_stack(
         clients=clients,
         parameters=symbols.parameter_strings(),
         pool_resources=pool_resources,
+        invoke_grants=tuple(builder.grants),
     )
-    return merge(stack, children, evaluator.fail) if children else stack
+    return with_invoke_checks(merge(stack, children, evaluator.fail) if children else stack)

@@ -68,7 +68,9 @@ def merge(parent: Stack, children: Iterable[tuple[str, Stack]], fail: Fail) -> S
         "pool_resources": dict(parent.pool_resources),
     }
     notes = list(parent.notes)
+    grants = list(parent.invoke_grants)
     for child_id, child in children:
+        grants.extend(child.invoke_grants)
         for field, mine in merged.items():
             theirs: Mapping[str, Any] = getattr(child, field)
             for logical_id in theirs:
@@ -81,4 +83,9 @@ def merge(parent: Stack, children: Iterable[tuple[str, Stack]], fail: Fail) -> S
                     )
             mine.update(theirs)
         notes.extend(n for n in child.notes if n not in notes)
-    return dataclasses.replace(parent, notes=tuple(notes), **merged)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        parent,
+        notes=tuple(notes),
+        invoke_grants=tuple(grants),
+        **merged,  # type: ignore[arg-type]
+    )

@@ -102,6 +102,9 @@ class FunctionSpec:
     #: A function outside the template (a trigger wired to a parameter's ARN, an import): only
     #: ``--invoke lambda`` can run it; the others show its runs as "not in this template".
     external: bool = False
+    #: Why Cognito may not invoke it as the trigger of the pool being emulated (one line with
+    #: the fix, :mod:`harness.stack.permissions`), or None.
+    invoke_denied: str | None = None
 
     @classmethod
     def outside(cls, arn: str) -> FunctionSpec:
@@ -190,6 +193,12 @@ class PoolSpec:
     properties: dict[str, Any]
     external_triggers: dict[str, str] = field(default_factory=dict)
     enabled_mfas: tuple[str, ...] = ()
+    #: The pool's ARN as the template writes it (``!GetAtt Pool.Arn``, with the pool id a
+    #: placeholder): what a permission's SourceArn is compared with.
+    arn: str = ""
+    #: Trigger → why Cognito may not invoke its function ([D] see
+    #: :mod:`harness.stack.permissions`); set by :func:`harness.stack.load_stack`.
+    invoke_denied: dict[str, str] = field(default_factory=dict)
 
     def create_user_pool_kwargs(self) -> dict[str, Any]:
         """boto3 `cognito-idp.create_user_pool` kwargs.
@@ -273,6 +282,17 @@ POOL_RESOURCE_TYPES: Final = (
 
 
 @dataclass(frozen=True)
+class InvokeGrant:
+    """A permission for Cognito to invoke a function: a resource of the template."""
+
+    where: str
+    #: The function's name (an ARN's or a qualified name's); None: any function (unresolved).
+    function: str | None
+    #: The SourceArn condition, with IAM's ``*`` / ``?`` wildcards; "" or None: any pool.
+    source_arn: str | None = ""
+
+
+@dataclass(frozen=True)
 class PoolResourceSpec:
     """A group, user, group attachment, resource server or domain of a template's pool."""
 
@@ -301,6 +321,8 @@ class Stack:
     not_created: dict[str, str] = field(default_factory=dict)
     #: The pools' groups, users, attachments, resource servers, domains (POOL_RESOURCE_TYPES).
     pool_resources: dict[str, PoolResourceSpec] = field(default_factory=dict)
+    #: The permissions the template gives Cognito to invoke its functions.
+    invoke_grants: tuple[InvokeGrant, ...] = ()
 
     def function_for_trigger(self, pool_logical_id: str, trigger: str) -> FunctionSpec | None:
         """The function wired to `trigger` on the pool, or None when no function of this

@@ -286,7 +286,25 @@ class SymbolTable:
             return placeholder(logical_id, "Id")
         if type_ == CLIENT_TYPE:
             return placeholder(logical_id, "ClientId")
+        if type_ == "AWS::Lambda::Alias":
+            return self._alias_arn(logical_id)
         return self.physical_name(logical_id, _NAME_PROPERTIES.get(type_))
+
+    def _alias_arn(self, logical_id: str) -> str:
+        """[D] CloudFormation AWS::Lambda::Alias: Ref returns the alias's ARN (the function's,
+        qualified by the alias name); FunctionName may be a name or an ARN."""
+        assert self._evaluator is not None, "bind() an evaluator first"
+        props = self.resources[logical_id].get("Properties") or {}
+        function = self._evaluator.resolve_str(
+            props.get("FunctionName"), f"{logical_id}.FunctionName"
+        )
+        name = self._evaluator.resolve_str(props.get("Name"), f"{logical_id}.Name")
+        parts = function.split(":")
+        function = parts[parts.index("function") + 1] if "function" in parts[:-1] else parts[0]
+        return (
+            f"arn:{self.partition}:lambda:{self.region}:{self.account_id}:function:"
+            f"{function}:{name}"
+        )
 
     def function_arn(self, logical_id: str, where: str) -> str:
         name = self._resource_ref(logical_id, where)

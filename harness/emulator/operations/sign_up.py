@@ -55,10 +55,9 @@ def sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             if not attributes.get(name):
                 # [D] user-pool-lambda-pre-sign-up: with autoVerifyEmail (autoVerifyPhone)
                 # true the email (phone_number) must have a value; otherwise the sign-up
-                # fails and no user is created.
-                raise errors.InvalidParameterException(
-                    f"{flag} is true but the user has no {name} attribute"
-                )
+                # fails and no user is created. Which error: a setting ([A]).
+                code = ctx.settings.auto_verify_missing_attribute_error
+                raise errors.BY_CODE[code](f"{flag} is true but the user has no {name} attribute")
             attributes[f"{name}_verified"] = "true"
     user = ctx.create_user(
         username,

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from harness.emulator import Emulator
 from harness.emulator.sdk_client import emulated_client
+from harness.settings import Settings
 from harness.stack import Stack
 from tests.support.emulator import (
     EMAIL,
@@ -76,6 +77,23 @@ def test_migration_without_final_user_status_creates_a_reset_required_user(emu: 
     assert user.status == "RESET_REQUIRED"
 
 
+def test_migration_default_final_status_confirmed_signs_the_user_in(
+    make_emulator: MakeEmulator,
+) -> None:
+    # The pages disagree (see the setting's reason): the earlier text of
+    # user-pool-lambda-migrate-user said finalUserStatus "can be set to CONFIRMED, or not set,
+    # to auto-confirm your users"; migration_default_final_status=CONFIRMED follows it.
+    emu = make_emulator(settings=Settings(migration_default_final_status="CONFIRMED"))
+    recorder.SCRIPT["UserMigration"] = MIGRATED
+
+    answer = sign_in(emu, "bob")
+
+    assert "IdToken" in answer["AuthenticationResult"]
+    user = emu.find_user("bob")
+    assert user is not None
+    assert user.status == "CONFIRMED"
+
+
 def test_migration_without_a_user_under_enabled_is_the_generic_not_authorized(
     emu: Emulator,
 ) -> None:
@@ -91,15 +109,25 @@ def test_migration_without_a_user_under_enabled_is_the_generic_not_authorized(
 
 
 @pytest.mark.parametrize(
-    "answer",
+    ("answer", "message"),
     [
-        {},
-        {"userAttributes": {}},
-        {"userAttributes": None},
-        {**MIGRATED, "finalUserStatus": "ACTIVE"},
-        {**MIGRATED, "messageAction": "SEND"},
-        {**MIGRATED, "desiredDeliveryMediums": ["PIGEON"]},
-        {"userAttributes": {"email": "bob@example.com", "custom:undeclared": "x"}},
+        ({}, "Exception migrating user in app client {client}"),
+        ({"userAttributes": {}}, "Exception migrating user in app client {client}"),
+        ({"userAttributes": None}, "Exception migrating user in app client {client}"),
+        (
+            {**MIGRATED, "finalUserStatus": "ACTIVE"},
+            "Error during migration: Invalid finalUserStatus",
+        ),
+        ({**MIGRATED, "messageAction": "SEND"}, "Error during migration: Invalid messageAction"),
+        (
+            {**MIGRATED, "desiredDeliveryMediums": ["PIGEON"]},
+            "Error during migration: Invalid desiredDeliveryMediums",
+        ),
+        (
+            {"userAttributes": {"email": "bob@example.com", "custom:undeclared": "x"}},
+            "Attributes did not conform to the schema: "
+            "custom:undeclared: Attribute does not exist in the schema.\n",
+        ),
     ],
     ids=[
         "no-response",
@@ -112,12 +140,14 @@ def test_migration_without_a_user_under_enabled_is_the_generic_not_authorized(
     ],
 )
 def test_migration_without_a_usable_user_under_legacy_is_user_not_found(
-    legacy: Emulator, answer: dict[str, Any]
+    legacy: Emulator, answer: dict[str, Any], message: str
 ) -> None:
     # [D] cognito-user-pool-managing-errors (LEGACY): an answer without a user means the user
     # does not exist; [D] knowledge-center cognito-migration-lambda-trigger-errors: an invalid
-    # finalUserStatus, messageAction, desiredDeliveryMediums or an attribute outside the schema
-    # fails with "Exception migrating user in app client <client id>". Nobody is created.
+    # finalUserStatus, messageAction, desiredDeliveryMediums ("Error during migration: Invalid
+    # <field>") or an attribute outside the schema ("Attributes did not conform to the schema:
+    # <attribute>: Attribute does not exist in the schema") is UserNotFoundException. Nobody
+    # is created.
     recorder.SCRIPT["UserMigration"] = answer
 
     with pytest.raises(ClientError) as refused:
@@ -125,7 +155,7 @@ def test_migration_without_a_usable_user_under_legacy_is_user_not_found(
 
     assert error(refused) == (
         "UserNotFoundException",
-        f"Exception migrating user in app client {legacy.client_id}",
+        message.format(client=legacy.client_id),
     )
     assert legacy.find_user("bob") is None
 
@@ -213,7 +243,24 @@ def test_auto_verify_email_without_an_email_fails_the_sign_up(emu: Emulator) -> 
     with pytest.raises(ClientError) as refused:
         client_of(emu).sign_up(ClientId=emu.client_id, Username="carol", Password=PASSWORD)
 
-    assert error(refused)[0] == "InvalidParameterException"
+    assert error(refused)[0] == "InvalidParameterException"  # the setting's default
+    assert emu.find_user("carol") is None
+
+
+def test_auto_verify_error_code_is_the_setting(make_emulator: MakeEmulator) -> None:
+    # The page does not say which error: auto_verify_missing_attribute_error ([A]) decides.
+    emu = make_emulator(
+        settings=Settings(auto_verify_missing_attribute_error="InvalidLambdaResponseException")
+    )
+    recorder.SCRIPT["PreSignUp"] = {"autoVerifyPhone": True}
+
+    with pytest.raises(ClientError) as refused:
+        client_of(emu).sign_up(ClientId=emu.client_id, Username="carol", Password=PASSWORD)
+
+    assert error(refused) == (
+        "InvalidLambdaResponseException",
+        "autoVerifyPhone is true but the user has no phone_number attribute",
+    )
     assert emu.find_user("carol") is None
 
 
@@ -321,9 +368,19 @@ def test_schema_required_and_undeclared_attributes_are_refused_at_sign_up(
             ],
         )
 
-    assert error(missing)[0] == error(undeclared)[0] == "InvalidParameterException"
-    assert "email" in error(missing)[1]
-    assert "custom:plan" in error(undeclared)[1]
+    # The messages as real pools give them (harness.cognito.refusals, with the sources):
+    # [O] furaiev/amazon-cognito-identity-dart-2#89 "Attributes did not conform to the schema:
+    # email: The attribute is required"; [O] aws-amplify/amplify-flutter#509 one line per
+    # attribute, "custom:x: Attribute does not exist in the schema.".
+    assert error(missing) == (
+        "InvalidParameterException",
+        "Attributes did not conform to the schema: email: The attribute is required\n",
+    )
+    assert error(undeclared) == (
+        "InvalidParameterException",
+        "Attributes did not conform to the schema: "
+        "custom:plan: Attribute does not exist in the schema.\n",
+    )
     assert emu.find_user("carol") is None
     assert events() == []
 
@@ -341,7 +398,11 @@ def test_schema_immutable_attribute_cannot_be_updated(make_emulator: MakeEmulato
             UserAttributes=[{"Name": "custom:tenant", "Value": "other"}],
         )
 
-    assert error(refused)[0] == "InvalidParameterException"
+    # [O] aws-amplify/amplify-swift#3981: "user.email: Attribute cannot be updated."
+    assert error(refused) == (
+        "InvalidParameterException",
+        "user.custom:tenant: Attribute cannot be updated.\n",
+    )
     user = emu.find_user("alice")
     assert user is not None
     assert emu.user_attributes(user)["custom:tenant"] == "acme"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -30,6 +31,22 @@ POOL = """\
       UserPoolId: !Ref Pool
       ExplicitAuthFlows: [ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
 """
+# Cognito invokes a function only with a resource-based policy (harness.stack.permissions).
+PERMISSION = """\
+  {function}Permission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt {function}.Arn
+      Principal: cognito-idp.amazonaws.com
+      SourceArn: !GetAtt Pool.Arn
+"""
+
+
+def pool_with(wiring: str) -> str:
+    """The pool and client, wired as ``wiring`` says, with Cognito's permission on each."""
+    functions = dict.fromkeys(re.findall(r"!GetAtt (\w+)\.Arn", wiring))
+    return POOL.format(wiring=wiring) + "".join(PERMISSION.format(function=f) for f in functions)
 
 
 def fn(name: str, code: str, handler: str = "app.lambda_handler", extra: str = "") -> str:
@@ -76,7 +93,7 @@ def sam_layout_template(tmp_path: Path, extra: str = "") -> Path:
     )
     body = (
         "Transform: AWS::Serverless-2016-10-31\nResources:\n"
-        + POOL.format(wiring=wiring)
+        + pool_with(wiring)
         + fn("PreSignUpFunction", "pre_signup/")
         + fn("PreAuthFunction", "pre_auth/")
         + extra
@@ -189,9 +206,8 @@ def test_inline_and_zipfile_python_triggers_run_in_process(tmp_path: Path) -> No
     path = tmp_path / "template.yaml"
     path.write_text(
         "Resources:\n"
-        + POOL.format(
-            wiring="        PreSignUp: !GetAtt InlineFn.Arn\n"
-            "        PreTokenGeneration: !GetAtt ZipFn.Arn"
+        + pool_with(
+            "        PreSignUp: !GetAtt InlineFn.Arn\n        PreTokenGeneration: !GetAtt ZipFn.Arn"
         )
         + inline
         + zipfile
@@ -295,7 +311,7 @@ def test_a_node_trigger_is_reported_never_imported_as_python(tmp_path: Path) -> 
     path = tmp_path / "template.yaml"
     path.write_text(
         "Resources:\n"
-        + POOL.format(wiring="        PreSignUp: !GetAtt NodeFn.Arn")
+        + pool_with("        PreSignUp: !GetAtt NodeFn.Arn")
         + "  NodeFn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
         "      CodeUri: node_fn/\n      Handler: app.handler\n      Runtime: nodejs20.x\n"
     )

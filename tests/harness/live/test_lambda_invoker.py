@@ -241,31 +241,34 @@ def test_invoke_denied_says_which_permission(deployed: Deployed, stack: Stack) -
         invoker.invoke(function(stack), EVENT, 5.0)
 
 
+def alice_signs_in(folder: Path, metadata: dict[str, str] | None = None) -> Path:
+    """A replay: alice (set up) signs in with AdminInitiateAuth and ``metadata``."""
+    request: dict[str, Any] = {
+        "UserPoolId": RECORDED_POOL,
+        "ClientId": RECORDED_CLIENT,
+        "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD},
+    }
+    if metadata:
+        request["ClientMetadata"] = metadata
+    path = folder / "calls.json"
+    path.write_text(
+        json.dumps(
+            {
+                "setup": {"users": [{"username": "alice", "password": PASSWORD}]},
+                "calls": [{"operation": "AdminInitiateAuth", "request": request}],
+            }
+        )
+    )
+    return path
+
+
 def test_the_emulator_runs_the_deployed_functions(
     tmp_path: Path, deployed: Deployed, stack: Stack
 ) -> None:
     # moto's Lambda (no Docker) answers with the event it was sent: every trigger "allows".
     invoker = invoker_for(deployed)
-    replay_file = tmp_path / "calls.json"
-    replay_file.write_text(
-        json.dumps(
-            {
-                "setup": {"users": [{"username": "alice", "password": PASSWORD}]},
-                "calls": [
-                    {
-                        "operation": "AdminInitiateAuth",
-                        "request": {
-                            "UserPoolId": RECORDED_POOL,
-                            "ClientId": RECORDED_CLIENT,
-                            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-                            "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD},
-                            "ClientMetadata": {"appVersion": "2.1.0"},
-                        },
-                    }
-                ],
-            }
-        )
-    )
+    replay_file = alice_signs_in(tmp_path, {"appVersion": "2.1.0"})
 
     result = run_replay(load_replay([replay_file]), stack, invoker=invoker)
 
@@ -277,6 +280,25 @@ def test_the_emulator_runs_the_deployed_functions(
         ("PostAuthentication", None),
         ("PreTokenGeneration", None),
     ]
+
+
+def test_invoke_lambda_leaves_the_permission_to_the_deployed_pool(
+    tmp_path: Path, deployed: Deployed, stack: Stack
+) -> None:
+    # With --invoke lambda the deployed function's own policy decides: the template-based
+    # check (check_invoke_permission) does not refuse, even for a template without grants.
+    from harness.stack.permissions import with_invoke_checks
+
+    ungranted = with_invoke_checks(dataclasses.replace(stack, invoke_grants=()))
+    assert "PreAuthentication" in ungranted.default_pool.invoke_denied
+    replay_file = alice_signs_in(tmp_path)
+
+    result = run_replay(load_replay([replay_file]), ungranted, invoker=invoker_for(deployed))
+
+    record = result.results[0].record
+    assert record.outcome["status"] == "tokens"
+    assert record.invocations[0].trigger == "PreAuthentication"
+    assert record.invocations[0].error is None
 
 
 def test_isolated_clients_bypass_moto(aws: None) -> None:

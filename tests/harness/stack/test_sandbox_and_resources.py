@@ -45,6 +45,13 @@ Resources:
     Type: AWS::Cognito::UserPool
     Properties:
       LambdaConfig: {{PostConfirmation: !GetAtt Fn.Arn}}
+  FnPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt Fn.Arn
+      Principal: cognito-idp.amazonaws.com
+      SourceArn: !GetAtt Pool.Arn
   Client:
     Type: AWS::Cognito::UserPoolClient
     Properties:
@@ -159,6 +166,14 @@ Resources:
       LambdaConfig:
         PostConfirmation: !GetAtt Confirm.Arn
         PreTokenGenerationConfig: {{LambdaArn: !GetAtt Token.Arn, LambdaVersion: V2_0}}
+  ConfirmPermission:
+    Type: AWS::Lambda::Permission
+    Properties: {{FunctionName: !Ref Confirm, Action: lambda:InvokeFunction,
+                  Principal: cognito-idp.amazonaws.com}}
+  TokenPermission:
+    Type: AWS::Lambda::Permission
+    Properties: {{FunctionName: !Ref Token, Action: lambda:InvokeFunction,
+                  Principal: cognito-idp.amazonaws.com}}
   Client:
     Type: AWS::Cognito::UserPoolClient
     Properties:
