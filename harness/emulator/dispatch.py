@@ -9,7 +9,7 @@ collects the invocations of its API call.
 
 from __future__ import annotations
 
-import copy
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -38,9 +38,16 @@ from harness.settings import Settings
 from harness.stack import FunctionSpec
 
 
+def _copy(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of an event or a response: JSON documents (what Lambda is sent and answers),
+    which a JSON round trip copies several times faster than ``copy.deepcopy``."""
+    copied: dict[str, Any] = json.loads(json.dumps(document))
+    return copied
+
+
 def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``event`` with its secrets (migration password, codes, answers) replaced."""
-    shown = copy.deepcopy(dict(event))
+    shown = _copy(event)
     request = shown.get("request")
     if isinstance(request, dict):
         for name in SECRET_EVENT_FIELDS & request.keys():
@@ -57,7 +64,7 @@ def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
 
 def _redact_response(response: Mapping[str, Any]) -> dict[str, Any]:
     """CreateAuthChallenge answers with the expected answer: a report never shows it."""
-    shown = copy.deepcopy(dict(response))
+    shown = _copy(response)
     for name in SECRET_EVENT_MAPS & shown.keys():
         if isinstance(shown[name], dict):
             shown[name] = dict.fromkeys(shown[name], REDACTED)

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from moto import mock_aws
@@ -39,8 +39,6 @@ from harness.emulator.seeding import SeedError, check_items, dynamodb_item, tabl
 from harness.emulator.senders import SenderKey, create_sender_key
 from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
-from harness.emulator.snapshot import Snapshot
-from harness.emulator.snapshot import take as take_snapshot
 from harness.emulator.template_resources import create_pool_resources
 from harness.emulator.tokens import install_pool_key, pool_keys_dir
 from harness.emulator.users import user_attributes
@@ -56,6 +54,9 @@ from harness.stack import (
     fill_placeholders,
     load_stack,
 )
+
+if TYPE_CHECKING:  # the snapshot module (moto's DynamoDB, KMS, SES models) loads when used
+    from harness.emulator.snapshot import Snapshot
 
 __all__ = ["SESSION_SECONDS", "Emulator"]
 
@@ -172,6 +173,8 @@ class Emulator:
         """This started emulator's state (moto's backends of the stack's services, and its own),
         to start other emulators of the same stack, pool and client from
         (:mod:`harness.emulator.snapshot`); settings and the invoker may differ."""
+        from harness.emulator.snapshot import take as take_snapshot
+
         own = {name: getattr(self, name) for name in self._OWN_STATE}
         built_from = (self.stack.account_id, self.region, self.pool_spec, self.client_spec)
         return take_snapshot(self.stack.account_id, self.region, own, built_from)

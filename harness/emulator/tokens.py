@@ -16,7 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwk
+from joserfc.util import base64_to_int
+from moto.cognitoidp import models as _moto_models
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 
 from harness.cognito import errors
@@ -65,6 +68,41 @@ KEY_ID = "dummy"
 _OWN_KEY = "_harness_own_key"
 
 
+class _MotoKeyOnFirstUse:
+    """moto's bundled signing key, imported the first time a pool signs with it.
+
+    moto's ``CognitoIdpUserPool.__init__`` imports that key (``jwks-private.json``, which holds
+    no prime factors: joserfc recovers them, ~0.1 s of big-integer work) for every new pool,
+    and the harness replaces it at once with the pool's own (:func:`install_pool_key`). Pools
+    the harness never gives a key (created through moto's API and not adopted) still sign with
+    moto's key, as in moto: joserfc accepts a callable as a key and calls it when signing.
+    """
+
+    _key: jwk.RSAKey | None = None
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    def __call__(self, _obj: Any = None) -> jwk.RSAKey:
+        if _MotoKeyOnFirstUse._key is None:  # the same file every time: import it once
+            _MotoKeyOnFirstUse._key = jwk.RSAKey.import_key(self.data)
+        return _MotoKeyOnFirstUse._key
+
+
+class _MotoJwk:
+    """``joserfc.jwk`` as moto's cognito-idp models module sees it (its only use of it is the
+    pool key import above), with that import deferred: the one patch of moto's code."""
+
+    class RSAKey:
+        import_key = staticmethod(_MotoKeyOnFirstUse)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(jwk, name)
+
+
+setattr(_moto_models, "jwk", _MotoJwk())  # noqa: B010 (a module attribute of moto's, replaced)
+
+
 def pool_keys_dir() -> Path:
     """Where pools with stable ids keep their signing keys: ``$XDG_CACHE_HOME`` (default
     ``~/.cache``) ``/cognito-trigger-harness/pool-keys``."""
@@ -95,9 +133,30 @@ def install_pool_key(pool: CognitoIdpUserPool, *, keep_in: Path | None = None) -
 
 def _kept_key(path: Path) -> jwk.RSAKey | None:
     try:
-        return jwk.RSAKey.import_key(json.loads(path.read_text()))
+        kept = json.loads(path.read_text())
+        numbers = {name: base64_to_int(kept[name]) for name in _RSA_MEMBERS}
+        if numbers["p"] * numbers["q"] != numbers["n"]:
+            return None  # damaged: the pool gets a new one
+        private = rsa.RSAPrivateNumbers(
+            p=numbers["p"],
+            q=numbers["q"],
+            d=numbers["d"],
+            dmp1=numbers["dp"],
+            dmq1=numbers["dq"],
+            iqmp=numbers["qi"],
+            public_numbers=rsa.RSAPublicNumbers(numbers["e"], numbers["n"]),
+        )
+        # The harness's own file (mode 0600) of a key OpenSSL generated and checked: OpenSSL's
+        # check again (primality tests, ~30 ms of `harness serve`'s start) is skipped.
+        key = private.private_key(unsafe_skip_rsa_key_validation=True)
+        parameters: Any = {name: kept[name] for name in ("kid", "alg", "use") if name in kept}
+        return jwk.RSAKey.import_key(key, parameters)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none yet, or unreadable: the pool gets a new one
+
+
+#: The members of a private RSA JWK (RFC 7518 6.3.2) that the kept keys hold.
+_RSA_MEMBERS = ("n", "e", "d", "p", "q", "dp", "dq", "qi")
 
 
 def _keep_key(path: Path, key: jwk.RSAKey) -> None:

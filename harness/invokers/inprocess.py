@@ -13,11 +13,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from harness.invokers.base import InvokeResult, lambda_environment
+from harness.invokers.inprocess_alarm import Alarm, TriggerTimedOut
 from harness.invokers.lambda_context import LambdaContext
 from harness.invokers.namespaces import NAMESPACES, code_roots, import_failure
 from harness.stack import FunctionSpec
@@ -112,7 +113,8 @@ class InProcessInvoker:
     """Import the handler from the function's CodeUri and call it in this process.
 
     Fast and debuggable (breakpoints work), with Lambda's environment variables set around
-    each call and Cognito's 5-second limit enforced on a daemon worker thread. Modules are imported
+    each call and Cognito's 5-second limit enforced: by a timer signal on the main thread
+    (:mod:`.inprocess_alarm`), else on a daemon worker thread. Modules are imported
     once per process and stay warm, as in a Lambda execution environment; each function's CodeUri
     (with its local layers) is an import namespace of its own (:mod:`.namespaces`).
     """
@@ -126,11 +128,16 @@ class InProcessInvoker:
         self._handlers: dict[tuple[Path, tuple[Path, ...], str], Callable[..., Any]] = {}
         #: The functions whose handlers are loaded (their code folders, for reload()).
         self._loaded: dict[str, FunctionSpec] = {}
-        self._worker: _Worker | None = None  # started by the first invocation
+        self._worker: _Worker | None = None  # started by the first invocation off the main thread
+        self._alarmed = False
+        #: Each function's Lambda environment variables (they depend on nothing else).
+        self._environments: dict[int, tuple[FunctionSpec, dict[str, str]]] = {}
         self._stdout = _routed("stdout")
         self._stderr = _routed("stderr")
 
-    def _load(self, function: FunctionSpec) -> tuple[Callable[..., Any], float | None]:
+    def _load(
+        self, function: FunctionSpec, alarm: Alarm | None
+    ) -> tuple[Callable[..., Any], float | None]:
         key = (function.code_uri, function.layers, function.handler)
         if key in self._handlers:
             return self._handlers[key], None
@@ -141,7 +148,11 @@ class InProcessInvoker:
         NAMESPACES.set_aside(module_name.partition(".")[0], roots)
         NAMESPACES.set_aside(module_name, roots)
         started = time.perf_counter()
-        module = importlib.import_module(module_name)
+        module = (
+            importlib.import_module(module_name)
+            if alarm is None
+            else alarm.run(importlib.import_module, module_name)
+        )
         init_ms = (time.perf_counter() - started) * 1000
         handler = getattr(module, attribute, None)
         if not callable(handler):
@@ -155,25 +166,40 @@ class InProcessInvoker:
         # No lock: a lock held by a trigger that timed out (and still runs) would stall every
         # later invocation. One worker runs at a time, so the swap cannot interleave, except
         # with such an abandoned handler, which restores its variables when it finally ends.
-        wanted = lambda_environment(function, self.region)
-        saved = {name: os.environ.get(name) for name in wanted}
-        os.environ.update(wanted)
+        known = self._environments.get(id(function))
+        if known is not None and known[0] is function:
+            wanted = known[1]
+        else:  # (the spec is kept with its variables, so that its id names it)
+            wanted = lambda_environment(function, self.region)
+            self._environments[id(function)] = (function, wanted)
+        # Only what differs is set and put back: each os.environ access encodes, and a write
+        # is a putenv too; a no-op trigger's invocation spent a third of its time on them.
+        environ = os.environ
+        saved: list[tuple[str, str | None]] = []
+        for name, value in wanted.items():
+            old = environ.get(name)
+            if old != value:
+                saved.append((name, old))
+                environ[name] = value
         try:
             yield
         finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
+            for name, old in saved:
+                if old is not None:
+                    environ[name] = old
                 else:
-                    os.environ[name] = value
+                    with suppress(KeyError):  # (the function may have removed it itself)
+                        del environ[name]
 
-    def _call(self, function: FunctionSpec, payload: str) -> InvokeResult:
+    def _call(self, function: FunctionSpec, payload: str, alarm: Alarm | None) -> InvokeResult:
         with self._stdout.capture() as out, self._stderr.capture() as err:
-            result = self._call_captured(function, payload)
+            result = self._call_captured(function, payload, alarm)
         result.logs = out.getvalue() + err.getvalue()
         return result
 
-    def _call_captured(self, function: FunctionSpec, payload: str) -> InvokeResult:
+    def _call_captured(
+        self, function: FunctionSpec, payload: str, alarm: Alarm | None
+    ) -> InvokeResult:
         result = InvokeResult()
         if not function.runtime.startswith("python"):
             # Never import another language's code as Python.
@@ -187,7 +213,7 @@ class InProcessInvoker:
         with self._environment(function):
             NAMESPACES.activate(code_roots(function))
             try:
-                handler, result.init_duration_ms = self._load(function)
+                handler, result.init_duration_ms = self._load(function, alarm)
             except _HandlerNotFound as error:  # the module loads; the function is not in it
                 result.error_type = "Runtime.HandlerNotFound"
                 result.error_message = f"{function.handler} is undefined or not exported ({error})"
@@ -208,7 +234,10 @@ class InProcessInvoker:
             started = time.perf_counter()
             try:
                 # Lambda hands the handler a freshly parsed copy of the JSON it was sent.
-                response = handler(json.loads(payload), context)
+                event = json.loads(payload)
+                response = (
+                    handler(event, context) if alarm is None else alarm.run(handler, event, context)
+                )
             except Exception as error:
                 result.error_type = type(error).__name__
                 result.error_message = str(error)
@@ -229,11 +258,13 @@ class InProcessInvoker:
 
     def invoke(self, function: FunctionSpec, event: dict[str, Any], timeout: float) -> InvokeResult:
         payload = json.dumps(event)
+        if not self._alarmed and Alarm.usable():
+            return self._invoke_here(function, payload, timeout)
         worker = self._worker
         if worker is None:
             worker = self._worker = _Worker()
         reply: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
-        worker.jobs.put((lambda: self._call(function, payload), reply))
+        worker.jobs.put((lambda: self._call(function, payload, None), reply))
         try:
             result, error = reply.get(timeout=timeout)
         except queue.Empty:
@@ -247,6 +278,22 @@ class InProcessInvoker:
         if error is not None:
             raise error
         assert result is not None
+        return result
+
+    def _invoke_here(self, function: FunctionSpec, payload: str, timeout: float) -> InvokeResult:
+        """On this (main) thread, the timeout enforced by a timer signal."""
+        alarm = Alarm()
+        self._alarmed = True  # a trigger's code invoking again goes to the worker
+        alarm.arm(timeout)
+        try:
+            result: InvokeResult | None = self._call(function, payload, alarm)
+        except TriggerTimedOut:
+            result = None
+        finally:
+            fired = alarm.disarm()
+            self._alarmed = False
+        if fired or result is None:
+            return InvokeResult(timed_out=True, duration_ms=timeout * 1000)
         return result
 
     def reload(self) -> None:

@@ -67,6 +67,8 @@ class ModuleNamespaces:
         self._displaced: dict[str, ModuleType] = {}
         self._seen = 0  # len(sys.modules) when the active namespace was last brought up to date
         self._inserted: list[str] = []  # the sys.path entries activate() added
+        #: Modules found not to be of each set of folders (name → the module object seen).
+        self._outside: dict[Roots, dict[str, ModuleType]] = {}
 
     def activate(self, roots: Roots) -> None:
         """Make ``roots`` the code folders that ``import`` sees; set the previous ones aside."""
@@ -105,9 +107,17 @@ class ModuleNamespaces:
         if roots is None or len(sys.modules) == self._seen:
             return
         space = self._spaces[roots]
+        # Each module is examined once per namespace: after a handler's first import
+        # (Powertools, boto3: thousands of modules), every later settle would otherwise
+        # resolve and compare the path of every module again.
+        outside = self._outside.setdefault(roots, {})
         for name, module in list(sys.modules.items()):
-            if name not in space and _under(_origin(module), roots):
+            if name in space or outside.get(name) is module:
+                continue
+            if _under(_origin(module), roots):
                 space[name] = module
+            else:
+                outside[name] = module
         self._seen = len(sys.modules)
 
     def forget(self, roots: Roots) -> None:
@@ -115,6 +125,7 @@ class ModuleNamespaces:
         after a trigger file changed)."""
         if self._active == roots:
             self.deactivate()
+        self._outside.pop(roots, None)
         for name in self._spaces.pop(roots, {}):
             module = sys.modules.get(name)
             if module is not None and _under(_origin(module), roots):

@@ -26,6 +26,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,22 +34,29 @@ from harness.bounded import BoundedInputError, check_value, read_text
 from harness.replay import service_model as _service
 from harness.replay.envvars import MissingVariable
 from harness.replay.model import ApiCall, Hidden, Replay, ReplayError, Setup, previous_ref
-from harness.replay.readers import awscli, jsonfile, powershell
 from harness.replay.readers.base import ReadResult
 from harness.replay.setup import SetupRef, load_setup_file
 
 Reader = Callable[[Path, str, Mapping[str, str], str], ReadResult]
 
-#: Extensions and the reader for them.
-READERS: Final[dict[str, Reader]] = {
-    ".json": jsonfile.read,
-    ".jsonl": jsonfile.read,
-    ".ndjson": jsonfile.read,
-    ".ps1": powershell.read,
-    ".sh": awscli.read,
-    ".bash": awscli.read,
-    ".txt": awscli.read,
+
+#: Extensions and the reader for them: the module of :mod:`harness.replay.readers` whose
+#: ``read`` reads them, imported when a file needs it (a JSON replay loads no shell parser).
+READERS: Final[dict[str, str]] = {
+    ".json": "jsonfile",
+    ".jsonl": "jsonfile",
+    ".ndjson": "jsonfile",
+    ".ps1": "powershell",
+    ".sh": "awscli",
+    ".bash": "awscli",
+    ".txt": "awscli",
 }
+
+
+def _reader(module: str) -> Reader:
+    read: Reader = import_module(f"harness.replay.readers.{module}").read
+    return read
+
 
 #: Auth flows whose AuthParameters are USERNAME and PASSWORD.
 PASSWORD_FLOWS: Final = frozenset(
@@ -171,18 +179,18 @@ def reader_for(path: Path, text: str) -> Reader:
     if suffix in (".txt", "") or suffix not in READERS:
         stripped = text.lstrip()
         if stripped.startswith(("{", "[")):
-            return jsonfile.read
+            return _reader("jsonfile")
         if _CMDLET.search(text):
-            return powershell.read
+            return _reader("powershell")
         if _AWS.search(text):
-            return awscli.read
+            return _reader("awscli")
         if suffix not in READERS:
             raise ReplayError(
                 f"{path}:1",
                 "unknown replay format: use .ps1 (PowerShell), .sh/.txt (AWS CLI), .json/.jsonl "
                 "(calls or CloudTrail records)",
             )
-    return READERS[suffix]
+    return _reader(READERS[suffix])
 
 
 # ---------------------------------------------------------------------------------------------

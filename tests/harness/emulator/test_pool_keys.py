@@ -27,3 +27,34 @@ def test_a_pool_with_stable_ids_keeps_its_signing_key_across_restarts(
     assert oct(kept.stat().st_mode & 0o777) == "0o600"
     with Emulator(ROOT / "template.yaml") as fresh:  # random ids: a key of its own
         assert public_jwks(fresh.pool) != jwks[0]
+
+
+def test_a_pool_moto_alone_holds_still_signs_with_motos_published_key() -> None:
+    # The harness defers moto's import of its bundled key (harness.emulator.tokens) until a
+    # pool signs with it: a pool the harness never gives a key of its own signs as in moto.
+    import boto3
+    from joserfc import jwk, jwt
+    from moto import mock_aws
+    from moto.utilities.utils import load_resource
+
+    import harness.emulator.tokens  # noqa: F401 (what installs the deferral)
+
+    password = "Passw0rd!moto"
+    with mock_aws():
+        client = boto3.client("cognito-idp", region_name="us-east-1")
+        pool = client.create_user_pool(PoolName="moto-only")["UserPool"]["Id"]
+        app = client.create_user_pool_client(
+            UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+        )["UserPoolClient"]["ClientId"]
+        client.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
+        client.admin_set_user_password(
+            UserPoolId=pool, Username="alice", Password=password, Permanent=True
+        )
+        tokens = client.admin_initiate_auth(
+            UserPoolId=pool,
+            ClientId=app,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": password},
+        )["AuthenticationResult"]
+    published = jwk.KeySet.import_key_set(load_resource("cognitoidp/resources/jwks-public.json"))
+    assert jwt.decode(tokens["IdToken"], published).claims["cognito:username"] == "alice"
