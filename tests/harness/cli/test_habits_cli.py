@@ -90,6 +90,21 @@ def test_debug_says_what_the_harness_did() -> None:
     assert "Passw0rd" not in result.stderr
 
 
+def read_closed_terminal(leader: int) -> str:
+    """Everything written to a pseudo-terminal whose other end is closed; closes ``leader``."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
 def in_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
     """The harness's output when stdout is a terminal (a pseudo-terminal)."""
     leader, follower = pty.openpty()
@@ -103,18 +118,8 @@ def in_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
         check=False,
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
     assert done.returncode == 0, done.stderr
-    return b"".join(chunks).decode()
+    return read_closed_terminal(leader)
 
 
 def in_a_terminal_in_process(*args: str) -> str:
@@ -125,17 +130,7 @@ def in_a_terminal_in_process(*args: str) -> str:
             main.main(list(args), prog_name="harness")
         terminal.flush()
     assert exited.value.code in (0, None)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    return b"".join(chunks).decode()
+    return read_closed_terminal(leader)
 
 
 ARGS = ("replay", str(REPLAYS / "sample.ps1"), "--template", TEMPLATE)
