@@ -24,10 +24,11 @@ node-tools: $(BIN)/harness
 replay: setup
 	$(BIN)/harness replay events/replays/sample.ps1
 
-# Every core: pytest-xdist spreads the suite over one worker per core (slow tests included;
+# Every core: pytest-xdist spreads the suite over one worker per core (slow tests included,
+# run first: tests/conftest.py; an idle worker takes tests from the other's queue: worksteal;
 # `pytest -m "not slow"` leaves them out locally).
 test: setup
-	$(BIN)/pytest -q -n auto
+	$(BIN)/pytest -q -n auto --dist worksteal
 
 lint: setup
 	$(BIN)/ruff check .

@@ -298,10 +298,20 @@ def main() -> int:
         result["wall"]["serve_listening_s"] = round(min(samples["serve_listening"]), 3)  # type: ignore[index]
         if args.install:
             result["install"] = install(work)
-        if args.suite:
+        if args.suite:  # the Makefile's test command; CPU: of all its workers and processes
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            subprocess.run([*pytest, "-n", "auto", "-p", "no:cacheprovider"], cwd=ROOT, check=True)
+            subprocess.run(
+                [*pytest, "-n", "auto", "--dist", "worksteal", "-p", "no:cacheprovider"],
+                cwd=ROOT,
+                check=True,
+            )
             result["suite_n_auto_s"] = round(time.perf_counter() - started, 1)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result["suite_n_auto_cpu_s"] = round(
+                after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1
+            )
+            result["suite_load_average_at_end"] = os.getloadavg()
     text = json.dumps(result, indent=2)
     if args.json:
         args.json.write_text(text + "\n")

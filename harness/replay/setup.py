@@ -41,6 +41,8 @@ _MFA_KEYS: Final = ("sms", "totp_secret", "preferred")
 
 def setup_directive(path_text: str, replay: Path, location: str) -> SetupRef:
     """A setup file named by a replay, relative to the replay file."""
+    if "\0" in path_text:  # no file name holds one; the OS refuses it with a ValueError
+        raise ReplayError(location, "the setup file name holds a NUL character")
     return SetupRef(location=location, path=replay.parent / path_text)
 
 

@@ -122,6 +122,7 @@ def test_the_committed_sample_event_is_handled(lambda_context: LambdaContext) ->
     assert _allowed(event, lambda_context)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_does_not_import_boto3() -> None:
     import subprocess
     import sys

@@ -85,6 +85,7 @@ def test_a_bad_setup_pool_is_an_input_error(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_importing_the_cli_loads_no_aws_library() -> None:
     heavy = "{'moto', 'boto3', 'botocore', 'aws_lambda_powertools'}"
     code = f"import sys, harness.cli; print(sorted({heavy} & set(sys.modules)))"

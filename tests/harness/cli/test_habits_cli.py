@@ -3,6 +3,7 @@ several replay files on fresh pools; all missing variables at once; tables that 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
@@ -89,6 +90,21 @@ def test_debug_says_what_the_harness_did() -> None:
     assert "Passw0rd" not in result.stderr
 
 
+def read_closed_terminal(leader: int) -> str:
+    """Everything written to a pseudo-terminal whose other end is closed; closes ``leader``."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
 def in_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
     """The harness's output when stdout is a terminal (a pseudo-terminal)."""
     leader, follower = pty.openpty()
@@ -102,30 +118,41 @@ def in_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
         check=False,
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
     assert done.returncode == 0, done.stderr
-    return b"".join(chunks).decode()
+    return read_closed_terminal(leader)
+
+
+def in_a_terminal_in_process(*args: str) -> str:
+    """The same, with the CLI run in this process on a pseudo-terminal as its stdout."""
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "w", encoding="utf-8") as terminal:
+        with contextlib.redirect_stdout(terminal), pytest.raises(SystemExit) as exited:
+            main.main(list(args), prog_name="harness")
+        terminal.flush()
+    assert exited.value.code in (0, None)
+    return read_closed_terminal(leader)
+
+
+ARGS = ("replay", str(REPLAYS / "sample.ps1"), "--template", TEMPLATE)
 
 
 @pytest.mark.slow
-def test_colour_in_a_terminal_unless_no_color_or_no_color_flag() -> None:
-    args = ("replay", str(REPLAYS / "sample.ps1"), "--template", TEMPLATE)
-    coloured = in_a_terminal(*args)
+def test_colour_in_a_terminal() -> None:
+    coloured = in_a_terminal(*ARGS)  # the process's stdout is a terminal
     assert "\x1b[32m✓ tokens\x1b[0m" in coloured
     assert "\x1b[31m✗ error\x1b[0m" in coloured
-    assert "\x1b[" not in in_a_terminal(*args, env={"NO_COLOR": "1"})
-    assert "\x1b[" not in in_a_terminal(*args, "--no-color")
+
+
+def test_no_colour_with_no_color_or_the_no_color_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    # In this process, on a terminal too: coloured, unless NO_COLOR or --no-color says no.
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert "\x1b[32m✓ tokens\x1b[0m" in in_a_terminal_in_process(*ARGS)
+    assert "\x1b[" not in in_a_terminal_in_process(*ARGS, "--no-color")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in in_a_terminal_in_process(*ARGS)
     # Not a terminal: no colour either.
-    assert "\x1b[" not in run(*args).stdout
+    monkeypatch.delenv("NO_COLOR")
+    assert "\x1b[" not in run(*ARGS).stdout
 
 
 def test_help_shows_each_commands_one_liner_whole() -> None:

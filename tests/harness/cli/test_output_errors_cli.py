@@ -161,6 +161,7 @@ def test_record_refuses_a_program_it_cannot_execute(tmp_path: Path) -> None:
     assert not output.exists()  # the check of the output leaves nothing behind
 
 
+@pytest.mark.slow  # harness record as a process
 @pytest.mark.parametrize("where", ["/proc", "file"])
 def test_record_refuses_an_output_it_cannot_create_before_running_the_program(
     where: str, tmp_path: Path, a_file: Path
@@ -185,6 +186,7 @@ def test_record_refuses_an_output_it_cannot_create_before_running_the_program(
     assert not marker.exists()  # the program never ran
 
 
+@pytest.mark.slow  # harness record as a process
 def test_record_creates_the_output_directory_as_the_recorder_does(tmp_path: Path) -> None:
     output = tmp_path / "new" / "calls.jsonl"
     program = tmp_path / "app.py"

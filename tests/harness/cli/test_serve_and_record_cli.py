@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -11,7 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
+from harness.cli import main
+from tests.harness.cli.test_replay_cli import runner
 from tests.support.endpoint import admin_sign_in, endpoint_client
 from tests.support.paths import ROOT
 
@@ -44,6 +46,12 @@ def start_serve(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
             raise AssertionError("harness serve exited before it was ready: " + "".join(banner))
         banner.append(line)
     return process, "".join(banner)
+
+
+def replay(*args: str, env: dict[str, str] | None = None) -> Result:
+    """``harness replay ARGS`` in this process: what a recording replays to (the replay
+    command as a process is tested in tests/readme and tests/harness/cli/test_habits_cli.py)."""
+    return runner(env=env).invoke(main, ["replay", *args], catch_exceptions=False)
 
 
 def served_ids(banner: str) -> tuple[str, str]:
@@ -91,15 +99,11 @@ def test_serve_prints_ids_serves_calls_and_stops_on_sigterm(tmp_path: Path) -> N
     assert recorded[1]["request"]["Password"] == "${env:HARNESS_PASSWORD_ERIN}"
     assert recorded[2]["request"]["AuthParameters"]["PASSWORD"] == "${env:HARNESS_PASSWORD_ERIN}"
     # The recording replays to the same outcomes: the password moto set lets erin sign in.
-    replayed = subprocess.run(
-        [HARNESS, "replay", str(record), "--template", str(ROOT / "template.yaml"),
-         "--format", "json"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HARNESS_PASSWORD_ERIN": "Erin-passw0rd!"},
-        check=False,
+    replayed = replay(
+        str(record), "--template", str(ROOT / "template.yaml"), "--format", "json",
+        env={"HARNESS_PASSWORD_ERIN": "Erin-passw0rd!"},
     )  # fmt: skip
-    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.exit_code == 0, replayed.stderr
     outcomes = [c["outcome"]["status"] for c in json.loads(replayed.stdout)["calls"]]
     assert outcomes == ["ok", "ok", "tokens"]
 
@@ -141,18 +145,14 @@ def test_serve_with_setup_and_invoke_rie_signs_in_the_setup_user(tmp_path: Path)
     # The recording names the setup the session started from: it replays on its own.
     first = json.loads(record.read_text().splitlines()[0])
     assert first == {"setupFile": str(ROOT / "events" / "replays" / "sample.setup.json")}
-    replayed = subprocess.run(
-        [HARNESS, "replay", str(record), "--template", str(ROOT / "template.yaml")],
-        capture_output=True,
-        text=True,
+    replayed = replay(
+        str(record), "--template", str(ROOT / "template.yaml"),
         env={
-            **os.environ,
             "HARNESS_PASSWORD_ALICE": "Passw0rd!demo",
             "HARNESS_PASSWORD_LEGACY_BOB": "LegacyPassw0rd!demo",
         },
-        check=False,
-    )
-    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    )  # fmt: skip
+    assert replayed.exit_code == 0, replayed.stdout + replayed.stderr
     assert "2 calls: 2 sign-ins with tokens, 0 challenges, 0 errors" in replayed.stdout
     assert "expectations: 2/2 met" in replayed.stdout
 
@@ -216,21 +216,12 @@ def test_record_an_app_then_replay_it(tmp_path: Path) -> None:
         json.dumps({"users": [{"username": "alice", "password": "Passw0rd!demo",
                                "attributes": {"custom:tenant": "acme"}}]})
     )  # fmt: skip
-    env = {
-        **os.environ,
-        "HARNESS_PASSWORD_ALICE": "Passw0rd!demo",
-        "HARNESS_PASSWORD_ALICE_2": "typo",
-    }
-    replayed = subprocess.run(
-        [HARNESS, "replay", "--template", str(ROOT / "template.yaml"), "--setup", str(setup),
-         "--format", "json", str(calls)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
+    env = {"HARNESS_PASSWORD_ALICE": "Passw0rd!demo", "HARNESS_PASSWORD_ALICE_2": "typo"}
+    replayed = replay(
+        "--template", str(ROOT / "template.yaml"), "--setup", str(setup), "--format", "json",
+        str(calls), env=env,
     )  # fmt: skip
-    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.exit_code == 0, replayed.stderr
     report = json.loads(replayed.stdout)
     assert [c["outcome"]["status"] for c in report["calls"]] == ["tokens", "error"]
     assert report["calls"][0]["invocations"][0]["metadataField"] == "validationData"

@@ -14,7 +14,8 @@ from harness.invokers import sam
 from tests.support.invokers import FIXTURE_TEMPLATE, PROJECT_TEMPLATE, ROOT
 
 EVENTS = ROOT / "events" / "triggers"
-MODES = ("inprocess", "rie")
+#: rie: the function in the Lambda runtime interface emulator, processes of its own (slow).
+MODES = ("inprocess", pytest.param("rie", marks=pytest.mark.slow))
 
 
 def _invoke(*args: str, stdin: str | None = None) -> Result:
@@ -148,6 +149,7 @@ def test_a_bad_env_vars_file_exits_2(tmp_path: Path) -> None:
     assert "an object of objects, as for sam local invoke --env-vars" in result.stderr
 
 
+@pytest.mark.slow  # through the rie
 def test_a_timeout_exits_1() -> None:
     result = _invoke("SleepyFunction", "-t", str(FIXTURE_TEMPLATE), "--invoke", "rie")
     assert result.exit_code == 1

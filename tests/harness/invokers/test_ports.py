@@ -7,7 +7,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness.invokers.local_aws import free_port
+import pytest
+
+from harness.invokers.local_aws import _try_lock, free_port
+
+# Slow: other Python processes take the ports.
+pytestmark = pytest.mark.slow
 
 CHILD = """
 import sys
@@ -20,10 +25,12 @@ with open(path, "wb") as file:
 """
 
 
+PORTS = Path(tempfile.gettempdir()) / "cognito-trigger-harness-ports"
+
+
 def _in_another_process(port: int) -> str:
-    directory = Path(tempfile.gettempdir()) / "cognito-trigger-harness-ports"
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(port), str(directory)],
+        [sys.executable, "-c", CHILD, str(port), str(PORTS)],
         capture_output=True,
         text=True,
         check=True,
@@ -40,7 +47,14 @@ def test_a_port_given_out_here_is_reserved_for_other_processes() -> None:
 def test_a_port_nobody_reserved_is_free_for_another_process() -> None:
     import socket
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    # A port the OS offers that no harness process holds right now (other test runs on this
+    # machine reserve ports too, in the same folder: their ports are not this test's case).
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        PORTS.mkdir(exist_ok=True)
+        with open(PORTS / f"{port}.lock", "wb") as file:
+            if _try_lock(file):
+                break  # nobody's; closing the file lets the lock go again
     assert _in_another_process(port) == "free"

@@ -6,8 +6,7 @@ import textwrap
 
 import pytest
 
-# Slow: each test runs pytest itself (pytester); `pytest -m "not slow"` skips them.
-pytestmark = pytest.mark.slow
+from tests.support.pytester import import_plugin_modules
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -61,6 +60,7 @@ def post_auth(event, context):
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    import_plugin_modules()
     pytester.makefile(".yaml", template=TEMPLATE)
     functions = pytester.mkdir("functions")
     (functions / "plugin_hooks.py").write_text(HOOKS)
@@ -68,8 +68,12 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def run(project: pytest.Pytester, test: str, *args: str) -> pytest.RunResult:
+    """pytest on the user's test file, in this process (pytester restores the modules, the
+    plugins and the working directory afterwards). The plugin as a fresh process loads it
+    from its entry point: test_a_users_suite_runs_under_xdist and the README's example
+    (tests/readme) run pytest as processes."""
     project.makepyfile(test_it=textwrap.dedent(test))
-    return project.runpytest_subprocess("-q", "-p", "no:cacheprovider", *args)
+    return project.runpytest_inprocess("-q", "-p", "no:cacheprovider", *args)
 
 
 def test_readme_example_passes_in_a_few_lines(project: pytest.Pytester) -> None:
@@ -282,12 +286,13 @@ def test_a_second_test_sees_nothing_of_the_first(project: pytest.Pytester) -> No
     result.assert_outcomes(passed=2)
 
 
+@pytest.mark.slow  # pytest and its xdist workers as processes
 def test_a_users_suite_runs_under_xdist(project: pytest.Pytester) -> None:
     # pytest-xdist: each worker process has its own emulator (moto's state is per process).
     project.run("cp", "template.yaml", "other.yaml")
-    result = run(
-        project,
-        """
+    project.makepyfile(
+        test_it=textwrap.dedent(
+            """
         import pytest
 
         @pytest.mark.parametrize("n", range(6))
@@ -307,9 +312,9 @@ def test_a_users_suite_runs_under_xdist(project: pytest.Pytester) -> None:
         def test_buggy_trigger_still_fails_its_test(cognito_pool):
             cognito_pool.add_user("buggy", "Passw0rd!")
             cognito_pool.sign_in("buggy", "Passw0rd!", client_metadata={"app": "web"})
-        """,
-        "-n",
-        "2",
+        """
+        )
     )
+    result = project.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=9, errors=1)
     result.stdout.fnmatch_lines(["*KeyError*no-such-key*"])

@@ -850,6 +850,17 @@ def test_missing_setup_file_names_the_directive(tmp_path: Path) -> None:
     assert "nope.json does not exist" in error.problem
 
 
+def test_a_setup_file_name_with_a_nul_is_refused_in_one_line(tmp_path: Path) -> None:
+    # Found by tests/harness/replay/test_fuzz_readers.py: the OS's ValueError escaped.
+    script = "#!/bin/sh\n# harness-setup:\0 a.json\naws cognito-idp sign-up\n"
+    error = error_of(tmp_path, "s.sh", script)
+    assert error.location == f"{tmp_path / 's.sh'}:2"
+    assert error.problem == "the setup file name holds a NUL character"
+    document = {"setupFile": "a\0.json", "calls": [{"operation": "SignUp", "params": {}}]}
+    error = error_of(tmp_path, "c.json", json.dumps(document))
+    assert error.problem == "the setup file name holds a NUL character"
+
+
 def test_reader_is_chosen_by_extension_then_content(tmp_path: Path) -> None:
     assert reader_for(Path("x.ps1"), "") is powershell.read
     assert reader_for(Path("x.txt"), "$r = Start-CGIPAuthAdmin -ClientId x") is powershell.read

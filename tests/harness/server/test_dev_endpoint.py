@@ -14,6 +14,9 @@ from harness.server import CognitoApp, CognitoServer
 from tests.support.endpoint import admin_sign_in, endpoint_client
 from tests.support.paths import ROOT
 
+# Slow: harness serve on 127.0.0.1 in a thread.
+pytestmark = pytest.mark.slow
+
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
 Resources:

@@ -1,17 +1,23 @@
-"""16 concurrent clients signing up and signing in for 20 seconds against `harness serve`.
+"""16 concurrent clients signing up and signing in against `harness serve`.
 
-Bounded in time and count, loopback only. Afterwards every user exists once, every call got
-its trigger invocations recorded once, and every call printed exactly one row.
+Bounded in count (and in time, whatever the machine's speed), loopback only. All clients
+start together, and the interpreter switches threads every 50 µs instead of every 5 ms, so
+the server's threads and the clients interleave at a hundred times more points per call than
+by default: the races a long run would hit by chance are hit in a short one. Afterwards every
+user exists once, every call got its trigger invocations recorded once, and every call printed
+exactly one row.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import sys
 import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -20,15 +26,27 @@ import pytest
 from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
 
-# Slow: a 20-second load test of harness serve; `pytest -m "not slow"` skips them.
+# Slow: a load test of harness serve (a few seconds); `pytest -m "not slow"` skips it.
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLIENTS = 16
-SECONDS = 20.0
-MAX_USERS_PER_CLIENT = 2000  # a bound on count too, whatever the machine's speed
+USERS_PER_CLIENT = 25  # 400 users, 800 calls, 1,600 trigger invocations
+SECONDS = 60.0  # a bound in time too, on a very slow machine
+SWITCH_INTERVAL = 50e-6
 
 
+@pytest.fixture
+def _frequent_thread_switches() -> Iterator[None]:
+    default = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(default)
+
+
+@pytest.mark.usefixtures("_frequent_thread_switches")
 def test_concurrent_sign_up_and_sign_in_lose_nothing() -> None:
     out = io.StringIO()
     with Emulator(FIXTURES / "load.yaml") as emulator:
@@ -37,6 +55,7 @@ def test_concurrent_sign_up_and_sign_in_lose_nothing() -> None:
             done: list[list[str]] = [[] for _ in range(CLIENTS)]
             failures: list[BaseException] = []
             deadline = time.monotonic() + SECONDS
+            start = threading.Barrier(CLIENTS)
 
             def client_loop(number: int) -> None:
                 client = boto3.client(
@@ -47,7 +66,8 @@ def test_concurrent_sign_up_and_sign_in_lose_nothing() -> None:
                     aws_secret_access_key="x",
                 )
                 try:
-                    while time.monotonic() < deadline and len(done[number]) < MAX_USERS_PER_CLIENT:
+                    start.wait(timeout=SECONDS)
+                    while time.monotonic() < deadline and len(done[number]) < USERS_PER_CLIENT:
                         username = f"user-{number}-{len(done[number])}"
                         client.sign_up(
                             ClientId=emulator.client_id,

@@ -21,6 +21,9 @@ from harness.emulator import Emulator
 from harness.server import CognitoApp, CognitoServer
 from tests.support.paths import ROOT
 
+# Slow: harness serve on 127.0.0.1 in a thread, and the AWS CLI as a process.
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.slow  # each test runs pytest itself (pytester)
+from tests.support.pytester import import_plugin_modules
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -42,9 +42,11 @@ def test_suite_wide(cognito_pool):
 
 
 def run(pytester: pytest.Pytester, expected: str) -> pytest.RunResult:
+    """pytest in this process (tests/harness/plugin runs it as processes too)."""
+    import_plugin_modules()
     pytester.makefile(".yaml", template=TEMPLATE)
     pytester.makepyfile(test_it=textwrap.dedent(TEST.replace("EXPECTED", expected)))
-    return pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    return pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
 
 
 def test_parameters_from_the_ini_option_and_the_marker(pytester: pytest.Pytester) -> None:

@@ -1,0 +1,24 @@
+"""Running the pytest plugin in-process under pytester, at the cost of the test alone.
+
+``pytester.runpytest_inprocess`` forgets, after each run, every module the run imported. The
+plugin imports moto, boto3's models and the emulator only when a test first uses a pool, so
+each in-process run would import them all again (seconds). :func:`import_plugin_modules`
+imports them once in the test process, where pytester keeps them.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from tests.support.paths import TEMPLATE
+
+
+@functools.cache
+def import_plugin_modules() -> None:
+    """Build a pool of the project's template with the plugin's own helper, sign a user up and
+    in, and snapshot it: everything a ``cognito_pool`` test imports is then imported."""
+    from harness.testing import CognitoPool
+
+    with CognitoPool(TEMPLATE) as pool:
+        pool.emulator.snapshot()
+        pool.client.list_users(UserPoolId=pool.user_pool_id)
