@@ -22,7 +22,10 @@ pytestmark = pytest.mark.slow
 #: ends the way the test asks.
 CHILD = textwrap.dedent(
     """
-    import gc, json, sys, time
+    import gc, json, signal, sys, time
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal, even when the suite was started in the
+    # background by a shell that ignores SIGINT there (its children inherit the ignoring).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from harness.invokers.processes import session_members, started_pids
     from harness.invokers.rie import RieInvoker
     from harness.stack import load_stack
