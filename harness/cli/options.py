@@ -79,6 +79,31 @@ def template_option(help: str | None = None) -> Callable[[F], F]:
     )
 
 
+class _UntilNextOption(click.Option):
+    """An option that takes every word after it up to the next option, as SAM CLI's
+    ``--parameter-overrides Key=Value Key2=Value2`` does (its OptionNargs), so a command line
+    copied from ``sam deploy`` or ``sam local invoke`` means the same here. Quoted (one word)
+    and repeated forms keep working. Uses click's parser internals (click is pinned by
+    aws-sam-cli, which relies on the same)."""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:
+                continue
+            process = option.process
+
+            def take_until_next_option(value: Any, state: Any, process: Any = process) -> None:
+                process(value, state)
+                while state.rargs and not any(
+                    state.rargs[0].startswith(prefix) for prefix in parser._opt_prefixes
+                ):
+                    process(state.rargs.pop(0), state)
+
+            option.process = take_until_next_option
+
+
 def parameter_options(function: F) -> F:
     """``--parameter-overrides`` (SAM CLI's syntax) and ``--config-env`` (samconfig's env)."""
     function = click.option(
@@ -91,6 +116,7 @@ def parameter_options(function: F) -> F:
     return click.option(
         "--parameter-overrides",
         "parameter_overrides",
+        cls=_UntilNextOption,
         multiple=True,
         metavar="'KEY=VALUE ...'",
         help="Template parameter values, as SAM CLI takes them: 'Key=Value Key2=Value2' or "

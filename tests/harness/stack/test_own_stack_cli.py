@@ -297,3 +297,21 @@ def test_a_nested_stack_outside_the_folder_is_refused_clearly(tmp_path: Path) ->
     )
     with pytest.raises(TemplateError, match=r"Auth\.Location: .*deployed-only\); point it at"):
         load_stack(root)
+
+
+def test_parameter_overrides_take_every_word_up_to_the_next_option_as_sam_cli_does(
+    tmp_path: Path,
+) -> None:
+    # `sam deploy --parameter-overrides Stage=prod Other=x` (SAM CLI's OptionNargs): a line
+    # copied from SAM means the same here, and an option after the values still counts.
+    template = own_stack(tmp_path, extra="")
+    text = template.read_text().replace(
+        "Parameters:\n", "Parameters:\n  Other:\n    Type: String\n", 1
+    )
+    template.write_text(text)
+    result = invoke_stage("--parameter-overrides", "Stage=prod", "Other=x", "-t", str(template))
+    assert result.exit_code == 0, result.output
+    assert '"stage": "prod"' in result.stderr
+    refused = invoke_stage("--parameter-overrides", "Stage=qa", "Other=x", "-t", str(template))
+    assert refused.exit_code == 2  # every word was read as an override, not as an argument
+    assert "'qa' is not one of its AllowedValues" in refused.stderr
