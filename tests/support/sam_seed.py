@@ -13,6 +13,7 @@ seed's, the hash differs and it installs them as on a first build.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -42,4 +43,13 @@ def seed_with_project_build(copy: Path, sam: Path) -> None:
         for quote in ('"', "/"):  # codeuri = "<ROOT>/triggers", and the root itself
             definitions = definitions.replace(f'"{ROOT}{quote}', f'"{copy}{quote}')
         (target / "build.toml").write_text(definitions, encoding="utf-8")
-        shutil.copytree(sam / "deps", target / "deps", symlinks=True)
+        # Hard links: a tenth of the copy's time; SAM only reads the seed (a changed manifest
+        # makes it unlink the copy's files and install new ones, never write into them).
+        shutil.copytree(sam / "deps", target / "deps", symlinks=True, copy_function=_link)
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
