@@ -5,7 +5,13 @@ start (the root conftest removes them for the whole session):
   JSON service models for every client: here botocore's data loader is shared by all
   sessions (as it is by all clients of one session; the models are read-only);
 * moto imports the same pool signing key again for every pool (an RSA key check): here the
-  imported key is reused.
+  imported key is reused;
+* the harness generates an RSA key for every pool it builds (``tokens.install_pool_key``:
+  OpenSSL's key generation, 20 to 200 ms of CPU, ~55 ms on average here): here the keys a
+  test generates are the session's first, second... generated keys, so that every key within
+  a test is still a key of its own (two pools never share one) while the next test gets the
+  same keys back instead of new ones, as the plugin's snapshots share a pool's key
+  (:func:`next_test`, called before each test, starts the count again).
 
 What a user's suite pays is measured in bench/, not here.
 """
@@ -26,6 +32,11 @@ from joserfc import jwk
 _shared_loader = functools.cache(botocore.loaders.create_loader)
 _import_rsa_key = jwk.RSAKey.import_key
 _rsa_keys: dict[str, Any] = {}
+_generate_rsa_key = jwk.RSAKey.generate_key
+#: Generated keys by the arguments of the generation: the first, second... of each test.
+_generated: dict[str, list[Any]] = {}
+#: How many keys of each kind the running test has generated.
+_generated_by_test: dict[str, int] = {}
 
 
 def _cached_rsa_key(value: Any, *args: Any, **kwargs: Any) -> Any:
@@ -35,9 +46,25 @@ def _cached_rsa_key(value: Any, *args: Any, **kwargs: Any) -> Any:
     return _rsa_keys[key]
 
 
+def _reused_generated_key(*args: Any, **kwargs: Any) -> Any:
+    kind = json.dumps([args, kwargs], sort_keys=True, default=str)
+    keys = _generated.setdefault(kind, [])
+    index = _generated_by_test.get(kind, 0)
+    _generated_by_test[kind] = index + 1
+    if index == len(keys):
+        keys.append(_generate_rsa_key(*args, **kwargs))
+    return keys[index]
+
+
+def next_test() -> None:
+    """A new test starts: its first generated key is the session's first again."""
+    _generated_by_test.clear()
+
+
 @contextmanager
 def shared_models_and_keys() -> Iterator[None]:
-    """Share botocore's data loader and the imported RSA keys until the block ends."""
+    """Share botocore's data loader and the imported and generated RSA keys until the block
+    ends."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             botocore.session.Session,
@@ -48,4 +75,5 @@ def shared_models_and_keys() -> Iterator[None]:
             ),
         )
         patch.setattr(jwk.RSAKey, "import_key", staticmethod(_cached_rsa_key))
+        patch.setattr(jwk.RSAKey, "generate_key", staticmethod(_reused_generated_key))
         yield
