@@ -25,13 +25,14 @@ import signal
 import socket
 import subprocess
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.support.paths import ROOT
-from tests.support.sam_seed import ensure_project_build, seed_with_project_build
+from tests.support.sam_seed import build_space, ensure_project_build, seed_with_project_build
 
 # Slow: every block runs as processes (the rie blocks build the functions with sam build).
 pytestmark = pytest.mark.slow
@@ -243,11 +244,12 @@ def test_run_blocks_work_as_written(
     the same build works from nothing, pip download included, is proven by CI's
     ``.venv/bin/sam build --template template.yaml`` step on its fresh clone (.ci/run) and,
     outside CI, by ``project_build`` building a checkout that has no build yet."""
-    cwd, env = project(tmp_path), environment()
-    if builds(block):
-        seed_with_project_build(cwd, request.getfixturevalue("project_build"))
-    for command in block.commands:
-        check(command, cwd, env)
+    with build_space(tmp_path) if builds(block) else nullcontext(tmp_path) as folder:
+        cwd, env = project(folder), environment()
+        if builds(block):
+            seed_with_project_build(cwd, request.getfixturevalue("project_build"))
+        for command in block.commands:
+            check(command, cwd, env)
 
 
 @pytest.mark.parametrize("block", of_kind("aws", "docker"), ids=ids(of_kind("aws", "docker")))
