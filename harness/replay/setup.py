@@ -66,7 +66,7 @@ def setup_from_json(value: Any, env: Mapping[str, str], display: str, loc: JsonL
         if key not in _SETUP_KEYS:
             raise ReplayError(
                 where(loc.key(raw_key)),
-                f"unknown setup key '{raw_key}'{suggest(raw_key, _SETUP_KEYS)}; "
+                f"unknown setup key '{raw_key}'{suggest(str(raw_key), _SETUP_KEYS)}; "
                 f"known: {', '.join(_SETUP_KEYS)}",
             )
         parts[key] = (item, loc.key(raw_key))

@@ -206,6 +206,8 @@ def corpus() -> Iterator[Case]:
     )
     yield Case("setup", "setup yaml bomb", _with_setup(_bomb_yaml(), ".yaml"))
     yield Case("setup", "setup yaml recursive alias", _with_setup("users: &u [*u]\n", ".yaml"))
+    # An anchor where the key should be: YAML reads a null key (the fuzz test found it).
+    yield Case("setup", "setup yaml null key", _with_setup("&users:\n  - username: a\n", ".yaml"))
     yield Case(
         "setup", "setup deep yaml", _with_setup("users: " + "[" * 5000 + "]" * 5000 + "\n", ".yaml")
     )
