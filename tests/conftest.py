@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import boto3
@@ -66,6 +67,22 @@ def tables(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Tables]:
             invitations=stack.tables["InvitationsTable"].table_name,
             legacy_users=stack.tables["LegacyUsersTable"].table_name,
         )
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (``make test``): one worker more than the cores this process may use.
+
+    A third of the suite's wall time on 2 cores is waiting, not computing: on trigger
+    timeouts (Lambda's 1 s minimum, Cognito's 5 s), on servers and emulators starting, on
+    ``sleep``s in the subprocess tests. A worker more fills it, for the CPU of one more worker
+    start (~1.6 s of collection, its own emulators and runtimes). Measured on 2 cores
+    (bench/README.md, "The suite under -n auto"). ``-n N`` and xdist's own
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decide when given.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
