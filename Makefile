@@ -24,8 +24,9 @@ node-tools: $(BIN)/harness
 replay: setup
 	$(BIN)/harness replay events/replays/sample.ps1
 
-# Every core: pytest-xdist spreads the suite over one worker per core (slow tests included,
-# run first: tests/conftest.py; an idle worker takes tests from the other's queue: worksteal;
+# Every core: pytest-xdist spreads the suite over one worker more than the cores (tests/conftest.py:
+# a worker that waits on a trigger's timeout or a server leaves its core to the others; slow
+# tests included, run first; an idle worker takes tests from another's queue: worksteal;
 # `pytest -m "not slow"` leaves them out locally).
 test: setup
 	$(BIN)/pytest -q -n auto --dist worksteal
