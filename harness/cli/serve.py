@@ -89,7 +89,9 @@ def serve(
     from harness.replay.setup import load_setup_file
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
+    from harness.stack.specs import share_models
 
+    share_models()
     if not is_loopback(host):
         if not allow_remote:
             raise InputError(
