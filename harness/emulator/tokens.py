@@ -123,10 +123,10 @@ def install_pool_key(pool: CognitoIdpUserPool, *, keep_in: Path | None = None) -
     path = keep_in / f"{pool.id}.jwk.json" if keep_in is not None else None
     key = _kept_key(path) if path is not None else None
     if key is None:
-        # A fresh key, generated ahead on a thread if the command started one (key_prefetch).
-        key = jwk.RSAKey.import_key(
-            key_prefetch.take(), {"kid": KEY_ID, "alg": "RS256", "use": "sig"}
-        )
+        # A fresh key, generated ahead on a thread if the command started one (key_prefetch),
+        # wrapped as joserfc's RSAKey.generate_key wraps the key it generates.
+        private = key_prefetch.take()
+        key = jwk.RSAKey(private, private, {"kid": KEY_ID, "alg": "RS256", "use": "sig"})
         if path is not None:
             _keep_key(path, key)
     pool.json_web_key = key
