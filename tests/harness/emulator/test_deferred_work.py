@@ -1,7 +1,7 @@
 """Work the emulator's start does ahead (the pool key) or later (moto's) is the same work.
 
 The pool's RSA key generated on a thread while the command starts (harness.emulator.
-key_prefetch) goes to one pool only; moto's deferred work (harness.emulator.moto_lazy) gives
+key_prefetch) goes to one pool only; moto's deferred work (harness.emulator.moto_work) gives
 the answers moto gives; botocore's files are parsed once per process (harness.stack.specs.
 share_models). What each saves is measured in bench/ (issue 12), not here.
 """
@@ -25,7 +25,7 @@ from moto.core import set_initial_no_auth_action_count
 from moto.kms.models import kms_backends
 
 from harness.emulator import Emulator, key_prefetch
-from harness.emulator.moto_lazy import KeyPairOnFirstUse
+from harness.emulator.moto_work import KeyPairOnFirstUse
 from harness.emulator.tokens import public_jwks
 from tests.support.emulator import PASSWORD
 from tests.support.paths import ROOT
@@ -174,3 +174,17 @@ def test_botocore_files_are_parsed_once_for_every_session_of_a_command(tmp_path:
     loads = json.loads(done.stdout)
     assert loads.count("endpoints") == 1
     assert len([path for path in loads if path.startswith("dynamodb/") and "service-2" in path]) == 1
+
+
+@pytest.mark.parametrize("service", ["cognito-idp", "dynamodb", "kms", "ses", "iam", "no-such"])
+def test_moto_lists_each_services_regions_as_a_boto3_session_lists_them(service: str) -> None:
+    from moto.core.base_backend import AccountSpecificBackend
+
+    session = boto3.Session()
+    expected = [
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions(service, partition_name=partition)
+    ]
+    backend = AccountSpecificBackend(service, "123456789012", object, True, ["local-1"])
+    assert backend.regions == [*expected, "local-1"]
