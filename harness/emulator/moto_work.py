@@ -78,7 +78,7 @@ def _authorize_if_on(self: Any, resource: str = "*") -> None:
     _authorize(self, resource)
 
 
-_generate_key_pair = kms_models.generate_private_key
+_generate_key_pair = kms_models.generate_private_key  # type: ignore[attr-defined]
 
 
 class KeyPairOnFirstUse:

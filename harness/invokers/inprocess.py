@@ -105,7 +105,7 @@ class _Worker:
         self.jobs.put(None)
 
 
-def _environ_store() -> dict[bytes, bytes] | None:
+def _environ_store() -> dict[Any, Any] | None:
     """``os.environ``'s own store on POSIX CPython (its ``_data``: encoded names to encoded
     values, which every ``os.environ`` access reads and writes, next to ``putenv``), else None.
 
@@ -121,7 +121,7 @@ def _environ_store() -> dict[bytes, bytes] | None:
         os.name == "posix"
         and isinstance(store, dict)
         and hasattr(os, "unsetenv")
-        and os.environ.encodekey("PATH") == b"PATH"  # type: ignore[attr-defined]
+        and getattr(os.environ, "encodekey", str)("PATH") == b"PATH"
     ):
         return store
     return None
@@ -130,8 +130,9 @@ def _environ_store() -> dict[bytes, bytes] | None:
 _ENVIRON_STORE = _environ_store()
 
 
-def _encoded(name: str, value: str) -> tuple[bytes, bytes]:
-    return os.environ.encodekey(name), os.environ.encodevalue(value)  # type: ignore[attr-defined]
+def _encoded(name: str, value: str) -> tuple[Any, Any]:
+    environ: Any = os.environ
+    return environ.encodekey(name), environ.encodevalue(value)
 
 
 class _HandlerNotFound(ImportError):
@@ -202,7 +203,7 @@ class InProcessInvoker:
         if known is None or known[0] is not function:
             # (the spec is kept with its variables, so that its id names it)
             wanted = lambda_environment(function, self.region)
-            encoded = (
+            encoded: tuple[tuple[Any, Any], ...] = (
                 tuple(_encoded(name, value) for name, value in wanted.items())
                 if _ENVIRON_STORE is not None
                 else tuple(wanted.items())
@@ -210,6 +211,8 @@ class InProcessInvoker:
             known = self._environments[id(function)] = (function, encoded)
         saved: list[tuple[Any, Any]] = []
         store = _ENVIRON_STORE
+        key: Any
+        value: Any
         if store is not None:
             for key, value in known[1]:
                 old = store.get(key)
@@ -219,11 +222,11 @@ class InProcessInvoker:
                     store[key] = value
             return saved
         environ = os.environ
-        for name, value in known[1]:
-            old = environ.get(name)
-            if old != value:
-                saved.append((name, old))
-                environ[name] = value
+        for key, value in known[1]:
+            text = environ.get(key)
+            if text != value:
+                saved.append((key, text))
+                environ[key] = value
         return saved
 
     @staticmethod

@@ -53,7 +53,7 @@ def _shared_places() -> tuple[str, ...]:
     even when a CodeUri of ``.`` holds the project's virtualenv."""
     places = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}
     places.add(site.getusersitepackages())
-    return tuple(_prefix(p) for p in (*places, Path(__file__).absolute().parents[1]))
+    return (*(_prefix(place) for place in places), _prefix(Path(__file__).absolute().parents[1]))
 
 
 _SHARED = _shared_places()

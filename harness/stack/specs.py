@@ -447,17 +447,18 @@ def share_models() -> None:
     """
     import botocore.session
 
-    register = getattr(botocore.session.Session, "_register_data_loader", None)
+    session_class: Any = botocore.session.Session
+    register = getattr(session_class, "_register_data_loader", None)
     if register is None or getattr(register, "shared", False):
         return
 
-    def register_shared(session: botocore.session.Session) -> None:
+    def register_shared(session: Any) -> None:
         session._components.lazy_register_component(
             "data_loader", lambda: data_loader(session.get_config_variable("data_path"))
         )
 
     register_shared.shared = True  # type: ignore[attr-defined]
-    botocore.session.Session._register_data_loader = register_shared  # type: ignore[method-assign]
+    session_class._register_data_loader = register_shared
 
 
 @cache

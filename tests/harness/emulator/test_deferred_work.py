@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_the_prefetched_key_signs_one_pool_and_the_next_pool_gets_a_new_one() ->
     assert key_prefetch._pending is None
     claims = jwt.decode(token, jwk.KeySet.import_key_set({"keys": keys[:1]})).claims
     assert claims["cognito:username"] == "alice"
-    assert keys[0]["kid"] == "dummy" and keys[0]["alg"] == "RS256" and keys[0]["use"] == "sig"
+    assert (keys[0]["kid"], keys[0]["alg"], keys[0]["use"]) == ("dummy", "RS256", "sig")
 
 
 def test_a_failed_prefetch_leaves_the_pool_to_generate_its_key(
@@ -112,9 +113,7 @@ def test_a_kms_keys_rsa_pair_is_generated_when_first_used_and_signs_as_before() 
     with mock_aws():
         kms = boto3.client("kms")
         symmetric = kms.create_key(KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["KeyId"]
-        signing = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")["KeyMetadata"][
-            "KeyId"
-        ]
+        signing = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")["KeyMetadata"]["KeyId"]
         backend = kms_backends["123456789012"]["us-east-1"]
         pairs = {key_id: backend.keys[key_id].private_key for key_id in (symmetric, signing)}
         assert all(isinstance(pair, KeyPairOnFirstUse) for pair in pairs.values())
@@ -127,7 +126,8 @@ def test_a_kms_keys_rsa_pair_is_generated_when_first_used_and_signs_as_before() 
         signature = kms.sign(
             KeyId=signing, Message=b"m", SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256"
         )["Signature"]
-        assert pairs[signing].generated and not unseen.generated
+        assert pairs[signing].generated
+        assert not unseen.generated
         der = kms.get_public_key(KeyId=signing)["PublicKey"]
         public = serialization.load_der_public_key(der)
         public.verify(signature, b"m", padding.PKCS1v15(), hashes.SHA256())  # type: ignore[union-attr, call-arg]
@@ -168,12 +168,20 @@ def test_botocore_files_are_parsed_once_for_every_session_of_a_command(tmp_path:
         "    api_model('dynamodb')\n"
         "print(json.dumps(loads))\n"
     )
+    # (botocore's default data path: AWS_DATA_PATH, which the AWS CLI sets, adds folders)
+    environment = {name: value for name, value in os.environ.items() if name != "AWS_DATA_PATH"}
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=environment,
     )
     loads = json.loads(done.stdout)
     assert loads.count("endpoints") == 1
-    assert len([path for path in loads if path.startswith("dynamodb/") and "service-2" in path]) == 1
+    models = [path for path in loads if path.startswith("dynamodb/") and "service-2" in path]
+    assert len(models) == 1
 
 
 @pytest.mark.parametrize("service", ["cognito-idp", "dynamodb", "kms", "ses", "iam", "no-such"])
