@@ -101,10 +101,10 @@ def replay(
         from harness.emulator import key_prefetch
 
         key_prefetch.prefetch()
+    from harness.cognito.botocore_data import share_models
     from harness.replay.loader import load_replay
     from harness.replay.runner import run_each, run_replay
     from harness.settings import Settings
-    from harness.stack.specs import share_models
 
     share_models()
 

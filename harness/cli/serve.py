@@ -83,13 +83,13 @@ def serve(
     import signal
     import threading
 
+    from harness.cognito.botocore_data import share_models
     from harness.emulator import Emulator
     from harness.replay.recorder import Recorder
     from harness.replay.runner import seed
     from harness.replay.setup import load_setup_file
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
-    from harness.stack.specs import share_models
 
     share_models()
     if not is_loopback(host):

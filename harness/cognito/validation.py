@@ -37,9 +37,10 @@ MAX_DEPTH = 32
 
 @functools.cache
 def _model() -> Any:
-    import botocore.session
+    # (the process's one copy of the model: no botocore session to set up for it)
+    from harness.cognito.botocore_data import api_model
 
-    return botocore.session.get_session().get_service_model(SERVICE)
+    return api_model(SERVICE)
 
 
 @functools.cache

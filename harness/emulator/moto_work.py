@@ -9,7 +9,7 @@ answers is unchanged; only when, or how often, the work happens:
   session moto creates for it (~600 event handlers registered, ~15 ms, before any file is
   read). Here the same botocore data (:class:`botocore.regions.EndpointResolver` over the
   endpoints file, the model's ``endpointPrefix``) is read through the process's shared loader
-  (:func:`harness.stack.specs.data_loader`, ``AWS_DATA_PATH`` honoured as botocore honours
+  (:func:`harness.cognito.botocore_data.data_loader`, ``AWS_DATA_PATH`` honoured as botocore honours
   it), once per service.
 * **Its IAM checker's import.** Every request moto dispatches (a trigger's DynamoDB call, the
   harness's own ``CreateTable``) calls ``_authenticate_and_authorize_normal_action``, which
@@ -34,14 +34,14 @@ import functools
 import os
 from typing import Any
 
-from botocore.exceptions import UnknownServiceError
+from botocore.exceptions import DataNotFoundError, UnknownServiceError
 from botocore.regions import EndpointResolver
 from moto import settings
 from moto.core import authorization, base_backend
 from moto.core import utils as moto_utils
 from moto.kms import models as kms_models
 
-from harness.stack.specs import data_loader
+from harness.cognito.botocore_data import api_model, data_loader
 
 
 @functools.cache
@@ -49,13 +49,14 @@ def _regions(data_path: str | None, service_name: str) -> tuple[str, ...]:
     """The regions of every partition that botocore's endpoints list for the service: what
     moto's ``AccountSpecificBackend._generate_regions`` asks a boto3 session for
     (``get_available_partitions``, then ``get_available_regions`` of each)."""
-    loader = data_loader(data_path)
     try:
-        model = loader.load_service_model(service_name, "service-2")
-    except UnknownServiceError:
+        # (the harness's own copy of the model: the same file, parsed once, and found without
+        # listing every service's folder first as a session's loader does)
+        metadata = api_model(service_name).metadata
+    except (DataNotFoundError, UnknownServiceError):
         return ()  # (botocore answers no region for a service it does not know)
-    prefix = model["metadata"].get("endpointPrefix", service_name)
-    resolver = EndpointResolver(loader.load_data("endpoints"))
+    prefix = metadata.get("endpointPrefix", service_name)
+    resolver = EndpointResolver(data_loader(data_path).load_data("endpoints"))
     return tuple(
         region
         for partition in resolver.get_available_partitions()

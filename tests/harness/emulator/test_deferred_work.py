@@ -2,8 +2,8 @@
 
 The pool's RSA key generated on a thread while the command starts (harness.emulator.
 key_prefetch) goes to one pool only; moto's deferred work (harness.emulator.moto_work) gives
-the answers moto gives; botocore's files are parsed once per process (harness.stack.specs.
-share_models). What each saves is measured in bench/ (issue 12), not here.
+the answers moto gives; botocore's files are parsed once per process (harness.cognito.
+botocore_data). What each saves is measured in bench/ (issue 12), not here.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def test_botocore_files_are_parsed_once_for_every_session_of_a_command(tmp_path:
         "    if data is not None: loads.append(path.split('/data/')[-1])\n"
         "    return data\n"
         "botocore.loaders.JSONFileLoader.load_file = load_file\n"
-        "from harness.stack.specs import api_model, share_models\n"
+        "from harness.cognito.botocore_data import api_model, share_models\n"
         "share_models()\n"
         "import harness.emulator.pool\n"
         "from moto.core.utils import get_service_model\n"
