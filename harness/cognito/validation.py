@@ -51,7 +51,7 @@ def operation_names() -> frozenset[str]:
 @functools.cache
 def _usable(pattern: str) -> bool:
     try:
-        patterns.compile(pattern)
+        patterns.compile(pattern, ascii=True)  # the same syntax errors as the full form
     except re.error:
         return False
     return True

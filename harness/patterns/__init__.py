@@ -17,7 +17,15 @@ from typing import Final
 from harness.patterns.bound import PatternTimeout, alarm_usable, in_child, with_alarm
 from harness.patterns.translate import UnsupportedPattern, translate
 
-__all__ = ["QUICK_CHARS", "PatternTimeout", "UnsupportedPattern", "compile", "fullmatch", "search"]
+__all__ = [
+    "QUICK_CHARS",
+    "PatternTimeout",
+    "UnsupportedPattern",
+    "compile",
+    "for_text",
+    "fullmatch",
+    "search",
+]
 
 #: ``quick_below`` for the harness's own patterns (botocore's cognito-idp model, the shipped
 #: CloudFormation schemas): none nests a repetition in another (``tests/harness/
@@ -27,9 +35,15 @@ QUICK_CHARS: Final = 1000
 
 
 @functools.lru_cache(maxsize=1024)
-def compile(pattern: str) -> re.Pattern[str]:
-    """``pattern`` (``regex`` syntax) compiled by ``re``; ``re.error`` when it cannot be."""
-    return re.compile(translate(pattern))
+def compile(pattern: str, ascii: bool = False) -> re.Pattern[str]:
+    """``pattern`` (``regex`` syntax) compiled by ``re``; ``re.error`` when it cannot be.
+    ``ascii``: only for matching ASCII text (:func:`harness.patterns.translate.translate`)."""
+    return re.compile(translate(pattern, ascii))
+
+
+def for_text(pattern: str, text: str) -> re.Pattern[str]:
+    """:func:`compile` of ``pattern`` for matching ``text`` (its ASCII form for ASCII text)."""
+    return compile(pattern, text.isascii())
 
 
 def search(pattern: str, text: str, seconds: float, *, quick_below: int = 0) -> bool:
@@ -45,7 +59,7 @@ def fullmatch(pattern: str, text: str, seconds: float, *, quick_below: int = 0) 
 
 
 def _matches(pattern: str, how: str, text: str, seconds: float, quick_below: int) -> bool:
-    compiled = compile(pattern)
+    compiled = for_text(pattern, text)
     run = getattr(compiled, how)
     if len(text) < quick_below:
         return run(text) is not None

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -82,6 +80,9 @@ def with_alarm(match: Callable[[], Any], seconds: float) -> Any:
 def in_child(pattern: str, how: str, text: str, seconds: float) -> bool:
     """Whether ``re.compile(pattern).<how>(text)`` finds a match, run in a child process killed
     after ``seconds`` of matching (:class:`PatternTimeout`)."""
+    import selectors  # only off the main thread, seldom
+    import subprocess
+
     job = json.dumps({"pattern": pattern, "how": how, "text": text}) + "\n"
     child = subprocess.Popen(
         [sys.executable, "-I", "-S", "-c", _CHILD],
@@ -110,7 +111,7 @@ def in_child(pattern: str, how: str, text: str, seconds: float) -> bool:
         child.stdout.close()
 
 
-def _read(selector: selectors.BaseSelector, stream: Any, said: bytes, seconds: float) -> bytes:
+def _read(selector: Any, stream: Any, said: bytes, seconds: float) -> bytes:
     """``said`` and what ``stream`` says next, up to a line's end, waiting at most ``seconds``."""
     deadline = time.monotonic() + seconds
     while b"\n" not in said:

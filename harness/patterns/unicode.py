@@ -124,30 +124,38 @@ def categories() -> dict[str, Ranges]:
     return {name: _decode(flat) for name, flat in stored["categories"].items()}
 
 
-@functools.cache
-def category(name: str) -> Ranges | None:
-    """The ranges of a general category: two letters (``Lu``), one (``L``: all ``L*``), ``LC``
-    or ``L&`` (``Lu``, ``Ll``, ``Lt``); None for a name that is none of these."""
-    table = categories()
+def _names(name: str) -> frozenset[str] | None:
     if name in ("LC", "L&"):
-        names = ["Lu", "Ll", "Lt"]
-    elif len(name) == 1:
-        names = [n for n in CATEGORIES if n[0] == name]
-    else:
-        names = [name] if name in table else []
-    if not names and name != "Cn":
+        return frozenset({"Lu", "Ll", "Lt"})
+    if name == "C":
+        return frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+    found = {n for n in CATEGORIES if n[0] == name} if len(name) == 1 else {name}
+    return frozenset(found) if found <= {*CATEGORIES, "Cn"} and found else None
+
+
+@functools.cache
+def category(name: str, ascii: bool = False) -> Ranges | None:
+    """The ranges of a general category: two letters (``Lu``), one (``L``: all ``L*``), ``LC``
+    or ``L&`` (``Lu``, ``Ll``, ``Lt``); None for a name that is none of these. ``ascii``: only
+    its ASCII part (computed at once, without the table)."""
+    names = _names(name)
+    if names is None:
         return None
-    found = [r for n in names for r in table[n]]
-    if name in ("C", "Cn"):  # unassigned: what no category holds
+    if ascii:
+        return merge((c, c) for c in range(0x80) if unicodedata.category(chr(c)) in names)
+    table = categories()
+    found = [r for n in names - {"Cn"} for r in table[n]]
+    if "Cn" in names:  # unassigned: what no category holds
         found += complement(merge(r for ranges in table.values() for r in ranges))
     return merge(found)
 
 
 @functools.cache
-def word() -> Ranges:
-    """``regex``'s ``\\w`` (see :data:`WORD_EXTRA`)."""
+def word(ascii: bool = False) -> Ranges:
+    """``regex``'s ``\\w`` (see :data:`WORD_EXTRA`); ``ascii``: only its ASCII part."""
     parts = ("L", "M", "Nd", "Nl", "Pc")
-    return merge((*WORD_EXTRA, *(r for name in parts for r in category(name) or ())))
+    extra = () if ascii else WORD_EXTRA
+    return merge((*extra, *(r for name in parts for r in category(name, ascii) or ())))
 
 
 def main() -> int:

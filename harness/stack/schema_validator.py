@@ -185,7 +185,7 @@ class Validator:
         if isinstance(instance, dict):
             for pattern, sub in by_pattern.items():
                 for name, value in instance.items():
-                    if isinstance(name, str) and patterns.compile(pattern).search(name):
+                    if isinstance(name, str) and patterns.for_text(pattern, name).search(name):
                         yield from self._node(value, sub, (*path, name))
 
     def _additional(self, allowed: Any, instance: Any, schema: Any, path: Any) -> Iterator[Any]:
@@ -199,7 +199,9 @@ class Validator:
             name
             for name in instance
             if name not in known
-            and not (joined and isinstance(name, str) and patterns.compile(joined).search(name))
+            and not (
+                joined and isinstance(name, str) and patterns.for_text(joined, name).search(name)
+            )
         ]
         for name in sorted(extras, key=str):
             yield SchemaError(

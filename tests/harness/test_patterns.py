@@ -18,6 +18,8 @@ from typing import Any
 
 import botocore.session
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from harness import patterns
 from harness.patterns import bound, unicode
@@ -96,6 +98,9 @@ def test_translated_patterns_mean_what_regex_means(
     compiled = patterns.compile(pattern)
     assert [text for text in yes if not compiled.search(text)] == []
     assert [text for text in no if compiled.search(text)] == []
+    # and the form for the text (ASCII text: the classes' ASCII part only)
+    assert [text for text in yes if not patterns.for_text(pattern, text).search(text)] == []
+    assert [text for text in no if patterns.for_text(pattern, text).search(text)] == []
 
 
 def test_every_class_equals_the_regex_modules_on_every_assigned_code_point() -> None:
@@ -120,6 +125,20 @@ def test_the_shipped_table_is_unicodedatas() -> None:
     assert unicode.table_text(stored["unicode"], unicode.compute()) == unicode.TABLE.read_text(
         encoding="utf-8"
     )
+
+
+_ASCII_TEXT = st.text(st.characters(max_codepoint=0x7F), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_ascii_form_matches_ascii_text_as_the_full_form(data: st.DataObject) -> None:
+    pattern = data.draw(st.sampled_from(_OWN + _CASES))
+    text = data.draw(_ASCII_TEXT | st.text(st.sampled_from(pattern + "a Z9_\x00\x7f"), max_size=12))
+    assume(text.isascii())
+    full, ascii = patterns.compile(pattern), patterns.compile(pattern, ascii=True)
+    assert bool(full.search(text)) == bool(ascii.search(text))
+    assert bool(full.fullmatch(text)) == bool(ascii.fullmatch(text))
 
 
 @pytest.mark.parametrize(
@@ -186,6 +205,10 @@ def _own_patterns() -> Iterator[str]:
         yield from re.findall(r'"pattern": ("(?:[^"\\]|\\.)*")', path.read_text())
 
 
+_OWN = sorted({json.loads(p) if p.startswith('"') else p for p in _own_patterns()})
+_CASES = [r"[^\p{L}]+", r"\W\S\P{N}", r"(?i)[\p{Lu}]+k", r"^[\x21\x23-\x5B]+$", r"a(?i)[^\w]"]
+
+
 def _takes(item: Any, code: int) -> bool:
     """Whether one parsed item (a literal or a class) can match the character ``code``."""
     op, av = item
@@ -232,11 +255,9 @@ def test_the_harness_own_patterns_nest_no_ambiguous_repetition() -> None:
     # Why QUICK_CHARS is safe: without an unbounded repetition inside another that can trade
     # characters with it, a pattern backtracks polynomially, never exponentially (the slowest,
     # cubic, is measured in bench/bench_patterns.py).
-    found = list(_own_patterns())
-    assert len(found) > 40
-    for pattern in found:
-        text = json.loads(pattern) if pattern.startswith('"') else pattern
-        assert not _ambiguous(sre_parse.parse(translate(text)), None), text
+    assert len(_OWN) > 30
+    for pattern in _OWN:
+        assert not _ambiguous(sre_parse.parse(translate(pattern)), None), pattern
     for hostile in (HOSTILE_PATTERN, r"^(?:a*\.?)+$", r"(a|b+)*", r"(?:[a-z.]+\.)*x"):
         assert _ambiguous(sre_parse.parse(hostile), None), hostile
     assert not _ambiguous(sre_parse.parse(r"^(?:\.[a-z]+)+$"), None)
