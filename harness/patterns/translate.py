@@ -10,11 +10,19 @@ rewritten for the standard library's ``re``, with the same meaning:
 * an inline flag after the start (``^(?s)``) applies from there to the end of its group, as in
   ``regex`` (``re`` refuses a global flag that is not at the start): a scoped ``(?s:...)``;
 * ``(?<name>...)`` is ``re``'s ``(?P<name>...)``;
-* inside a class, ``[`` and doubled ``&~|-`` are literal, as in version 0 (``re`` warns that
-  they may mean set operations one day).
+* inside a class, ``[`` and doubled ``&~|`` are literal, as in version 0 (``re`` warns that
+  they may mean set operations one day); a class made of literals, ranges, simple escapes and
+  the classes above is computed as one set of code points and written out whole.
 
-What is left (``\\b``, ``\\d``: the same for every assigned code point) goes to ``re`` as is;
-syntax ``re`` lacks is its ``re.error``.
+``translate(pattern, ascii=True)`` is the form for ASCII text: every class reduced to its
+ASCII part, which matches such a text exactly as the full form does (``re`` spends ~3.5 ms
+compiling ``[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]``'s 55,000 BMP code points, and most values are
+ASCII); not under IGNORECASE, where an ASCII letter also matches a non-ASCII one (the Kelvin
+sign K).
+
+What is left goes to ``re`` as is: ``\\d`` (the same decimal digits), ``\\b`` (by ``re``'s own
+``\\w``: it differs from ``regex``'s next to a ``²`` or a combining mark). Syntax ``re`` lacks is
+its ``re.error``.
 """
 
 from __future__ import annotations
@@ -171,9 +179,8 @@ def _whole_class(pattern: str, at: int, ascii: bool) -> tuple[str, int] | None:
 
 
 def translate(pattern: str, ascii: bool = False) -> str:
-    """``pattern`` (``regex`` syntax, version 0) in ``re``'s syntax; ``ascii``: for matching
-    ASCII text only, each class reduced to its ASCII part (the same matches on such a text, and
-    ``re`` compiles ``[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]``'s 55,000 BMP code points in ~3.5 ms)."""
+    """``pattern`` (``regex`` syntax, version 0) in ``re``'s syntax; ``ascii``: the form for
+    matching ASCII text only (see the module's docstring)."""
     scoped: list[list[str]] = [[]]  # per open group: the inline flags met in it so far
     # Under IGNORECASE an ASCII letter also matches a class holding only a non-ASCII one (K and
     # the Kelvin sign): no clipping then.
