@@ -46,7 +46,9 @@ class _Rang(BaseException):
 
 
 def alarm_usable() -> bool:
-    """Whether this thread may use SIGALRM's timer now."""
+    """Whether this thread may use SIGALRM's timer now: the main thread of a POSIX process,
+    SIGALRM at its default disposition, no timer pending (pytest-timeout's signal method, for
+    one, uses both). Also ``harness.invokers.inprocess_alarm``'s condition."""
     return (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
