@@ -28,9 +28,10 @@ __all__ = [
 ]
 
 #: ``quick_below`` for the harness's own patterns (botocore's cognito-idp model, the shipped
-#: CloudFormation schemas): none nests a repetition in another (``tests/harness/
-#: test_patterns.py``), and the slowest of them, the cubic ``[...]*\{##[...]*##\}[...]*``, takes
-#: ~30 ms on its most hostile 1,000 characters (``bench/bench_patterns.py``).
+#: CloudFormation schemas): none has an unbounded repetition inside another that can trade
+#: characters with it (``tests/harness/test_patterns.py``), so none backtracks exponentially;
+#: the slowest, the cubic ``[...]*\{##[...]*##\}[...]*``, takes ~25 ms of CPU on its most
+#: hostile 1,000 characters (``bench/bench_patterns.py``): what a shorter text can cost unbounded.
 QUICK_CHARS: Final = 1000
 
 

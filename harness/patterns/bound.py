@@ -8,10 +8,10 @@ at its default disposition, no timer pending: as ``harness.invokers.inprocess_al
 Anywhere else (``harness serve``'s request threads, a test run under pytest-timeout's signal
 method) nothing can stop a match in this process: Python runs signal handlers on the main thread
 only, and ``re`` holds the GIL for the whole match, so no other thread even runs meanwhile. There
-the match runs in a child Python (``-I -S``: ~20 ms to start, only ``re`` imported) that is
+the match runs in a child Python (``-I -S``: ~25 ms to start, only ``re`` imported) that is
 killed at the bound. The callers skip both for a text their patterns are known to match quickly
 (``quick_below``: the service's and the schemas' own patterns, whose backtracking is at worst
-cubic in the text's length: ~20 ms for 1,000 characters here).
+cubic in the text's length: ~25 ms for 1,000 characters here).
 """
 
 from __future__ import annotations
