@@ -162,6 +162,7 @@ def test_a_catastrophic_match_on_the_main_thread_is_stopped_and_the_timer_given_
     assert not patterns.fullmatch(r"^\p{L}+$", "ж1", 0.2)
 
 
+@pytest.mark.slow  # a child process
 def test_off_the_main_thread_a_catastrophic_match_is_stopped_in_a_child_process() -> None:
     with pytest.raises(patterns.PatternTimeout):
         _off_main_thread(lambda: patterns.fullmatch(HOSTILE_PATTERN, HOSTILE_TEXT, 0.2))
@@ -170,6 +171,7 @@ def test_off_the_main_thread_a_catastrophic_match_is_stopped_in_a_child_process(
     assert not _off_main_thread(lambda: patterns.fullmatch(r"\p{L}+", "a😀", 5))
 
 
+@pytest.mark.slow  # a child process
 def test_a_sigalrm_handler_of_someone_else_is_left_alone() -> None:
     rang: list[int] = []
     previous = signal.signal(signal.SIGALRM, lambda signum, _frame: rang.append(signum))

@@ -76,6 +76,7 @@ def test_a_hostile_value_is_not_refused_for_our_slowness_on_the_main_thread() ->
     assert refusal.startswith("1 validation error detected: Value 'bad id!' at 'userPoolId'")
 
 
+@pytest.mark.slow  # a child process
 def test_a_hostile_value_is_bounded_off_the_main_thread() -> None:
     answers: list[str | None] = []
     thread = threading.Thread(target=lambda: answers.append(_update_with_hostile_message()))

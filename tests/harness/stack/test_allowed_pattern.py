@@ -85,6 +85,7 @@ def test_a_catastrophic_pattern_is_refused_on_the_main_thread(tmp_path: Path) ->
         _catastrophic(tmp_path)
 
 
+@pytest.mark.slow  # a child process
 def test_a_catastrophic_pattern_is_refused_off_the_main_thread(tmp_path: Path) -> None:
     raised: list[BaseException] = []
 

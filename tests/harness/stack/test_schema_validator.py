@@ -332,6 +332,7 @@ def test_a_hostile_value_is_refused_within_the_pattern_bound() -> None:
     assert _hostile_errors() == _HOSTILE_ERRORS
 
 
+@pytest.mark.slow  # a child process
 def test_a_hostile_value_is_refused_within_the_bound_off_the_main_thread() -> None:
     # A template loaded on another thread: no SIGALRM there, the match runs in a child process.
     found: list[list[tuple[str, str]]] = []
