@@ -128,6 +128,9 @@ def test_the_shipped_table_is_unicodedatas() -> None:
 
 
 _ASCII_TEXT = st.text(st.characters(max_codepoint=0x7F), max_size=12)
+# Code points assigned in this Python's Unicode (14.0); regex knows a newer one, where some of
+# those unassigned here are letters or symbols.
+_ASSIGNED = st.characters(exclude_categories=["Cs", "Cn"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -139,6 +142,23 @@ def test_the_ascii_form_matches_ascii_text_as_the_full_form(data: st.DataObject)
     full, ascii = patterns.compile(pattern), patterns.compile(pattern, ascii=True)
     assert bool(full.search(text)) == bool(ascii.search(text))
     assert bool(full.fullmatch(text)) == bool(ascii.fullmatch(text))
+
+
+_SAMPLES = "aZ09_-.:/@+=é\u0301ж中😀²Ⓐ¿«\u00a0\u2028\t\n\x1c\x00{}#*"
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_the_harness_own_patterns_match_as_the_regex_module_matches(data: st.DataObject) -> None:
+    regex = pytest.importorskip("regex")  # cfn-lint's, in the dev extra
+    pattern = data.draw(st.sampled_from(_OWN))
+    alphabet = st.sampled_from(sorted(set(pattern + _SAMPLES)))
+    text = data.draw(st.text(alphabet, max_size=16) | st.text(_ASSIGNED, max_size=8))
+    theirs = regex.compile(pattern, regex.V0)
+    for how in ("search", "fullmatch"):
+        expected = getattr(theirs, how)(text) is not None
+        assert (getattr(patterns.compile(pattern), how)(text) is not None) == expected, how
+        assert (getattr(patterns.for_text(pattern, text), how)(text) is not None) == expected
 
 
 @pytest.mark.parametrize(
