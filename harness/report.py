@@ -221,6 +221,13 @@ def _paint(text: str, color: bool) -> str:
     return text
 
 
+def _fits(text: str, size: int) -> bool:
+    """``textwrap.wrap(text, size)`` would give ``[text]`` back: one line, as it is (most cells
+    of a long replay; wrapping each costs ~10 µs). Printable text with no space at either end
+    (any whitespace but the space is not printable)."""
+    return 0 < len(text) <= size and text[0] != " " and text[-1] != " " and text.isprintable()
+
+
 def to_table(
     report: ReplayResult, *, width: int | None = None, show_ids: bool = True, color: bool = False
 ) -> str:
@@ -273,7 +280,9 @@ def to_table(
 
     def line(cells: list[str], paint: bool = False) -> list[str]:
         wrapped = [
-            textwrap.wrap(text, size, break_long_words=False, break_on_hyphens=False) or [""]
+            [text]
+            if _fits(text, size)
+            else textwrap.wrap(text, size, break_long_words=False, break_on_hyphens=False) or [""]
             for text, size in zip(cells, widths, strict=True)
         ]
         out = []

@@ -97,9 +97,16 @@ def replay(
     one is not, 2 for unusable input. Several PATHS replay each on a fresh pool, seeded from
     its own setup, unless --same-pool.
     """
+    if not live:  # an emulated pool will be built: its signing key meanwhile, on a thread
+        from harness.emulator import key_prefetch
+
+        key_prefetch.prefetch()
+    from harness.cognito.botocore_data import share_models
     from harness.replay.loader import load_replay
     from harness.replay.runner import run_each, run_replay
     from harness.settings import Settings
+
+    share_models()
 
     if output is not None:
         check_writable(output, "--output")

@@ -83,6 +83,7 @@ def serve(
     import signal
     import threading
 
+    from harness.cognito.botocore_data import share_models
     from harness.emulator import Emulator
     from harness.replay.recorder import Recorder
     from harness.replay.runner import seed
@@ -90,6 +91,7 @@ def serve(
     from harness.server import CognitoApp, CognitoServer, banner
     from harness.settings import Settings
 
+    share_models()
     if not is_loopback(host):
         if not allow_remote:
             raise InputError(

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
-import regex
-
+from harness import patterns
 from harness.cognito import errors
 
 SERVICE = "cognito-idp"
-#: The pattern check's time bound per value, in seconds (the model's patterns are simple).
+#: The pattern check's time bound per value, in seconds (``harness.patterns``).
 PATTERN_SECONDS = 0.1
 #: How deep a request may nest; the deepest cognito-idp input shape is far shallower.
 MAX_DEPTH = 32
@@ -37,9 +37,10 @@ MAX_DEPTH = 32
 
 @functools.cache
 def _model() -> Any:
-    import botocore.session
+    # (the process's one copy of the model: no botocore session to set up for it)
+    from harness.cognito.botocore_data import api_model
 
-    return botocore.session.get_session().get_service_model(SERVICE)
+    return api_model(SERVICE)
 
 
 @functools.cache
@@ -49,11 +50,12 @@ def operation_names() -> frozenset[str]:
 
 
 @functools.cache
-def _pattern(text: str) -> Any:
+def _usable(pattern: str) -> bool:
     try:
-        return regex.compile(text, regex.V0)
-    except regex.error:
-        return None
+        patterns.compile(pattern, ascii=True)  # the same syntax errors as the full form
+    except re.error:
+        return False
+    return True
 
 
 def validate_request(operation: str, params: Mapping[str, Any]) -> None:
@@ -195,13 +197,12 @@ def _string(shape: Any, value: str, path: str, problems: list[str]) -> None:
         )
         return
     text = shape.metadata.get("pattern")
-    compiled = _pattern(text) if text else None
-    if compiled is None:
+    if not text or not _usable(text):
         return
     try:
-        matched = compiled.fullmatch(value, timeout=PATTERN_SECONDS) is not None
-    except TimeoutError:
-        matched = True  # the service's own patterns are linear; do not refuse on a timeout
+        matched = patterns.fullmatch(text, value, PATTERN_SECONDS, quick_below=patterns.QUICK_CHARS)
+    except patterns.PatternTimeout:
+        matched = True  # too slow to tell (a hostile value): not refused for a slowness of ours
     if not matched:
         problems.append(
             f"{shown} failed to satisfy constraint: Member must satisfy regular expression "

@@ -223,15 +223,13 @@ class TriggerDispatcher:
             response = read_response(trigger, result)
         except errors.CognitoError as refused:
             error = refused
-        invocation = replace(
-            shown,
-            duration_ms=result.duration_ms or (time.perf_counter() - started) * 1000,
-            init_duration_ms=result.init_duration_ms,
-            error=error.to_dict() if error is not None else None,
-            logs=scrub(result.logs, secrets),
-            error_type="Timeout" if result.timed_out else result.error_type,
-            error_message=result.error_message,
-            traceback=scrub(result.traceback, secrets) if result.traceback else None,
-            response=_redact_response(response) if response is not None else None,
-        )
-        return TriggerRun(invocation, response, error)
+        # (``shown`` is this invocation's own row, not yet handed out: completed in place)
+        shown.duration_ms = result.duration_ms or (time.perf_counter() - started) * 1000
+        shown.init_duration_ms = result.init_duration_ms
+        shown.error = error.to_dict() if error is not None else None
+        shown.logs = scrub(result.logs, secrets)
+        shown.error_type = "Timeout" if result.timed_out else result.error_type
+        shown.error_message = result.error_message
+        shown.traceback = scrub(result.traceback, secrets) if result.traceback else None
+        shown.response = _redact_response(response) if response is not None else None
+        return TriggerRun(shown, response, error)

@@ -29,7 +29,7 @@ from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidP
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
 from harness.cognito import errors
-from harness.emulator import ids
+from harness.emulator import ids, moto_work  # noqa: F401 (moto_work: moto's work deferred)
 from harness.emulator.context import SESSION_SECONDS, Target
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.overrides import OVERRIDABLE, apply_overrides, named

@@ -23,6 +23,7 @@ from moto.cognitoidp import models as _moto_models
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 
 from harness.cognito import errors
+from harness.emulator import key_prefetch
 from harness.emulator.context import CallContext
 from harness.settings import Settings
 
@@ -122,9 +123,10 @@ def install_pool_key(pool: CognitoIdpUserPool, *, keep_in: Path | None = None) -
     path = keep_in / f"{pool.id}.jwk.json" if keep_in is not None else None
     key = _kept_key(path) if path is not None else None
     if key is None:
-        key = jwk.RSAKey.generate_key(
-            2048, {"kid": KEY_ID, "alg": "RS256", "use": "sig"}, private=True
-        )
+        # A fresh key, generated ahead on a thread if the command started one (key_prefetch),
+        # wrapped as joserfc's RSAKey.generate_key wraps the key it generates.
+        private = key_prefetch.take()
+        key = jwk.RSAKey(private, private, {"kid": KEY_ID, "alg": "RS256", "use": "sig"})
         if path is not None:
             _keep_key(path, key)
     pool.json_web_key = key

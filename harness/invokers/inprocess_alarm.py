@@ -21,9 +21,10 @@ itself (a signal-based timeout library) takes the timer over while it runs.
 from __future__ import annotations
 
 import signal
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from harness.patterns.bound import alarm_usable
 
 T = TypeVar("T")
 
@@ -49,12 +50,7 @@ class Alarm:
     @staticmethod
     def usable() -> bool:
         """Only where the timer and its signal are free for the harness to use."""
-        return (
-            hasattr(signal, "setitimer")
-            and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
-            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-        )
+        return alarm_usable()
 
     def arm(self, seconds: float) -> None:
         self._previous = signal.signal(signal.SIGALRM, self._ring)

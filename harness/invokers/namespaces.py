@@ -17,6 +17,7 @@ function in a row cost nothing, so a stack whose triggers share one CodeUri pays
 
 from __future__ import annotations
 
+import functools
 import os
 import site
 import sys
@@ -28,33 +29,48 @@ from harness.stack import FunctionSpec
 Roots = tuple[Path, ...]
 
 
-def _origin(module: ModuleType) -> Path | None:
-    """The file (or, for a namespace package, the first folder) a module was loaded from."""
+def _origin(module: ModuleType) -> str | None:
+    """The file (or, for a namespace package, the first folder) a module was loaded from, as
+    an absolute, normalised path."""
     file = getattr(module, "__file__", None)
     if isinstance(file, str) and file:
-        return Path(os.path.abspath(file))
+        return os.path.normcase(os.path.abspath(file))
     paths = getattr(module, "__path__", None)
     first = next(iter(paths), None) if paths is not None else None
-    return Path(os.path.abspath(first)) if isinstance(first, str) else None
+    return os.path.normcase(os.path.abspath(first)) if isinstance(first, str) else None
 
 
-def _shared_places() -> tuple[Path, ...]:
+def _prefix(folder: str | Path) -> str:
+    """``folder`` as the start every path inside it has (absolute, normalised, ending in the
+    separator), so that "inside" is a string comparison: the thousand modules a handler's
+    imports load are each examined once, and as pathlib objects that took ~20 ms."""
+    path = os.path.normcase(os.path.abspath(folder))
+    return path if path.endswith(os.sep) else path + os.sep
+
+
+def _shared_places() -> tuple[str, ...]:
     """Where the interpreter's own packages live, and the harness itself: never a function's,
     even when a CodeUri of ``.`` holds the project's virtualenv."""
     places = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}
     places.add(site.getusersitepackages())
-    return (*(Path(p).absolute() for p in places), Path(__file__).absolute().parents[1])
+    return (*(_prefix(place) for place in places), _prefix(Path(__file__).absolute().parents[1]))
 
 
 _SHARED = _shared_places()
 
 
-def _under(path: Path | None, roots: Roots) -> bool:
-    return (
-        path is not None
-        and any(path.is_relative_to(root) for root in roots)
-        and not any(path.is_relative_to(place) for place in _SHARED)
-    )
+@functools.lru_cache(maxsize=256)
+def _prefixes(roots: Roots) -> tuple[str, ...]:
+    return tuple(_prefix(root) for root in roots)
+
+
+def _inside(path: str, prefixes: tuple[str, ...]) -> bool:
+    """``path`` is one of the folders or inside one (pathlib's ``is_relative_to``)."""
+    return any(path.startswith(prefix) or path + os.sep == prefix for prefix in prefixes)
+
+
+def _under(path: str | None, roots: Roots) -> bool:
+    return path is not None and _inside(path, _prefixes(roots)) and not _inside(path, _SHARED)
 
 
 class ModuleNamespaces:
@@ -180,7 +196,7 @@ def _failing_line(error: BaseException, roots: Roots) -> str:
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
-        if _under(Path(os.path.abspath(frame.filename)), roots)
+        if _under(os.path.normcase(os.path.abspath(frame.filename)), roots)
     ]
     if not frames:
         return ""

@@ -33,6 +33,12 @@ class JsonLoc:
 _JSON_TOKEN: Final = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+)', re.DOTALL)
 
 
+def _key(token: str) -> str:
+    """A member name's text: its token without the quotes, or decoded when it has escapes
+    (the document already parsed: any other character stands for itself)."""
+    return token[1:-1] if "\\" not in token else str(json.loads(token))
+
+
 def locate_json(text: str, first_line: int = 1) -> JsonLoc:
     """The locations of every value of ``text``, which must already be valid JSON.
 
@@ -56,7 +62,7 @@ def locate_json(text: str, first_line: int = 1) -> JsonLoc:
         if token == "{":
             members: dict[str, JsonLoc] = {}
             while tokens[position][0] != "}":
-                name = json.loads(tokens[position][0])
+                name = _key(tokens[position][0])
                 position += 2  # the key and the colon
                 members[name] = value()
                 if tokens[position][0] == ",":

@@ -14,9 +14,9 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from harness.cognito.botocore_data import api_model
 from harness.cognito.validation import json_type
 from harness.replay.model import Hidden, ReplayError, suggest
-from harness.stack.specs import api_model
 
 SERVICE = "cognito-idp"
 

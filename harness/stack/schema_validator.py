@@ -7,8 +7,8 @@ What cfn-lint does that plain JSON Schema does not, and this validator does too:
   strings CloudFormation converts); ``True`` is neither an integer nor a number, ``2.0`` is an
   integer;
 - ``minimum``/``maximum`` also compare a string that parses as a float;
-- ``pattern`` also checks a number or boolean as its JSON text, with the ``regex`` module
-  (the schemas use ``\\p{L}``, which ``re`` lacks);
+- ``pattern`` also checks a number or boolean as its JSON text, with the ``regex`` module's
+  meaning (the schemas use ``\\p{L}``, which ``re`` lacks: ``harness.patterns`` translates);
 - ``enum`` compares ``"true"``/``"false"`` with booleans and strings with numbers by text;
 - a string holding a dynamic reference (``{{resolve:...}}``) is not checked: its value exists
   only when CloudFormation deploys;
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from numbers import Number
 from typing import Any, Final
 
-import regex
+from harness import patterns
 
 #: Keywords checked on the value (the rest of a schema node is annotation).
 SUPPORTED: Final = frozenset(
@@ -180,12 +180,12 @@ class Validator:
                     yield from self._node(instance[name], sub, (*path, name))
 
     def _pattern_properties(
-        self, patterns: Any, instance: Any, _s: Any, path: Any
+        self, by_pattern: Any, instance: Any, _s: Any, path: Any
     ) -> Iterator[Any]:
         if isinstance(instance, dict):
-            for pattern, sub in patterns.items():
+            for pattern, sub in by_pattern.items():
                 for name, value in instance.items():
-                    if isinstance(name, str) and regex.search(pattern, name):
+                    if isinstance(name, str) and patterns.for_text(pattern, name).search(name):
                         yield from self._node(value, sub, (*path, name))
 
     def _additional(self, allowed: Any, instance: Any, schema: Any, path: Any) -> Iterator[Any]:
@@ -194,12 +194,14 @@ class Validator:
                 raise ValueError("additionalProperties as a schema is not supported")
             return
         known = schema.get("properties", {})
-        patterns = "|".join(schema.get("patternProperties", {}))
+        joined = "|".join(schema.get("patternProperties", {}))
         extras = [
             name
             for name in instance
             if name not in known
-            and not (patterns and isinstance(name, str) and regex.search(patterns, name))
+            and not (
+                joined and isinstance(name, str) and patterns.for_text(joined, name).search(name)
+            )
         ]
         for name in sorted(extras, key=str):
             yield SchemaError(
@@ -283,8 +285,10 @@ def _pattern(_v: Validator, pattern: Any, instance: Any, _s: Any, _p: Any) -> It
     if isinstance(instance, str | int | float | bool):
         text = instance if isinstance(instance, str) else json.dumps(instance)
         try:
-            matched = regex.search(pattern, text, timeout=PATTERN_SECONDS) is not None
-        except TimeoutError:  # cfn-lint has no bound; a hostile value must not hang a load
+            matched = patterns.search(
+                pattern, text, PATTERN_SECONDS, quick_below=patterns.QUICK_CHARS
+            )
+        except patterns.PatternTimeout:  # cfn-lint has no bound; a hostile value must not hang
             shown = text if len(text) <= 40 else text[:40] + "…"
             yield f"{shown!r} ({len(text)} characters) took over {PATTERN_SECONDS} s to match"
             return

@@ -17,12 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from harness.cognito.botocore_data import api_model
 from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS, TRIGGER_KEYS
 from harness.errors import close_matches
 from harness.stack.errors import TemplateError
 
 if TYPE_CHECKING:
-    from botocore.model import ServiceModel, Shape
+    from botocore.model import Shape
 
 # The resource types the harness models.
 TABLE_TYPES: Final = frozenset({"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"})
@@ -397,29 +398,6 @@ def unknown_trigger(name: str) -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- API coercion
-
-
-@cache
-def api_model(service: str) -> ServiceModel:
-    """botocore's model of an AWS service, loaded once per process for every user (each
-    botocore session would load and parse its JSON again)."""
-    # botocore comes with boto3; loading its model costs ~0.2 s once, and only kwargs builders
-    # use it: load_stack() stays fast. Through a loader of its own, not a botocore session: a
-    # session registers ~600 event handlers (~20 ms) and its loader lists every service's
-    # folder (~400) before it loads one; no handler touches these models when they load.
-    from contextlib import suppress
-
-    from botocore.exceptions import DataNotFoundError
-    from botocore.loaders import ExtrasProcessor, create_loader
-    from botocore.model import ServiceModel
-
-    loader = create_loader()
-    version = loader.determine_latest_version(service, "service-2")
-    data = loader.load_data(f"{service}/{version}/service-2")
-    with suppress(DataNotFoundError):  # the sdk extras botocore merges into a few models
-        extras = loader.load_data(f"{service}/{version}/service-2.sdk-extras")
-        ExtrasProcessor().process(data, [extras])
-    return ServiceModel(data, service_name=service)
 
 
 @cache

@@ -8,12 +8,12 @@ their ARNs, and placeholders (see `specs`) for what only exists once moto create
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn, Protocol
 
-import regex
-
+from harness import patterns
 from harness.stack.errors import TemplateError, did_you_mean
 from harness.stack.specs import (
     CLIENT_TYPE,
@@ -24,7 +24,7 @@ from harness.stack.specs import (
     placeholder,
 )
 
-#: The time bound on a parameter's AllowedPattern (regex's timeout; re has none).
+#: The time bound on a parameter's AllowedPattern (``harness.patterns``).
 PATTERN_SECONDS: Final = 1.0
 
 # Properties naming a resource's physical id, for Ref on types the harness does not model.
@@ -165,10 +165,10 @@ class SymbolTable:
             pattern = decl.get("AllowedPattern")
             if isinstance(pattern, str):
                 try:
-                    matches = regex.fullmatch(pattern, text, timeout=PATTERN_SECONDS) is not None
-                except regex.error:  # a Java-only regex: CloudFormation checks it, we cannot
+                    matches = patterns.fullmatch(pattern, text, PATTERN_SECONDS)
+                except re.error:  # a Java-only regex: CloudFormation checks it, we cannot
                     matches = True
-                except TimeoutError:
+                except patterns.PatternTimeout:
                     self.fail(
                         where,
                         f"its AllowedPattern {pattern!r} takes over {PATTERN_SECONDS} s on "

@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 import click
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from harness.cli import main
 from harness.replay.loader import load_replay
@@ -298,3 +300,20 @@ def test_a_functions_unresolvable_variables_are_listed_together(tmp_path: Path) 
     assert "Parameters.BlockedDevices: no value" in message
     assert "Parameters.MinAppVersion: no value" in message
     assert len(message.splitlines()) == 1
+
+
+@hypothesis.given(
+    st.text(alphabet=st.sampled_from("ab -.é\t\n\u00a0\u2003\u200b\u3000\x85"), max_size=14),
+    st.integers(min_value=1, max_value=16),
+)
+@hypothesis.settings(max_examples=400, deadline=None)
+def test_a_table_cell_left_as_it_is_is_one_textwrap_would_leave_as_it_is(
+    text: str, size: int
+) -> None:
+    # The table skips textwrap for cells that fit (the rows of a long replay): the same lines.
+    import textwrap
+
+    from harness.report import _fits
+
+    if _fits(text, size):
+        assert textwrap.wrap(text, size, break_long_words=False, break_on_hyphens=False) == [text]
