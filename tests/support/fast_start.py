@@ -1,4 +1,4 @@
-"""Costs of the libraries, not of the harness, that would dominate each test's emulator
+"""Two costs of the libraries, not of the harness, that would dominate each test's emulator
 start (the root conftest removes them for the whole session):
 
 * moto's ``mock_aws`` gives boto3 a fresh session each time, so botocore would re-read its
@@ -6,14 +6,12 @@ start (the root conftest removes them for the whole session):
   sessions (as it is by all clients of one session; the models are read-only);
 * moto imports the same pool signing key again for every pool (an RSA key check): here the
   imported key is reused;
-* the harness generates an RSA key for every pool it builds (``tokens.install_pool_key``), and
-  moto one for every KMS key (even a symmetric one: ``moto.kms.utils.generate_private_key``),
-  as the project's custom senders' pools have: OpenSSL's key generation, 20 to 200 ms of CPU,
-  ~55 ms on average here. Here the keys a test generates are the session's first, second...
-  generated keys, so that every key within a test is still a key of its own (two pools never
-  share one) while the next test gets the same keys back instead of new ones, as the plugin's
-  snapshots share a pool's key (:func:`next_test`, called before each test, starts the count
-  again).
+* the harness generates an RSA key for every pool it builds (``tokens.install_pool_key``:
+  OpenSSL's key generation, 20 to 200 ms of CPU, ~55 ms on average here): here the keys a
+  test generates are the session's first, second... generated keys, so that every key within
+  a test is still a key of its own (two pools never share one) while the next test gets the
+  same keys back instead of new ones, as the plugin's snapshots share a pool's key
+  (:func:`next_test`, called before each test, starts the count again).
 
 What a user's suite pays is measured in bench/, not here.
 """
@@ -22,20 +20,20 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import botocore.loaders
 import botocore.session
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwk
 
 _shared_loader = functools.cache(botocore.loaders.create_loader)
 _import_rsa_key = jwk.RSAKey.import_key
 _rsa_keys: dict[str, Any] = {}
-#: Generated keys by generator and arguments: the first, second... of each test.
+_generate_rsa_key = jwk.RSAKey.generate_key
+#: Generated keys by the arguments of the generation: the first, second... of each test.
 _generated: dict[str, list[Any]] = {}
 #: How many keys of each kind the running test has generated.
 _generated_by_test: dict[str, int] = {}
@@ -48,19 +46,14 @@ def _cached_rsa_key(value: Any, *args: Any, **kwargs: Any) -> Any:
     return _rsa_keys[key]
 
 
-def _reusing(generate: Callable[..., Any]) -> Callable[..., Any]:
-    """``generate``, giving the n-th call of a test the session's n-th key of the same kind."""
-
-    def reused(*args: Any, **kwargs: Any) -> Any:
-        kind = json.dumps([generate.__qualname__, args, kwargs], sort_keys=True, default=str)
-        keys = _generated.setdefault(kind, [])
-        index = _generated_by_test.get(kind, 0)
-        _generated_by_test[kind] = index + 1
-        if index == len(keys):
-            keys.append(generate(*args, **kwargs))
-        return keys[index]
-
-    return reused
+def _reused_generated_key(*args: Any, **kwargs: Any) -> Any:
+    kind = json.dumps([args, kwargs], sort_keys=True, default=str)
+    keys = _generated.setdefault(kind, [])
+    index = _generated_by_test.get(kind, 0)
+    _generated_by_test[kind] = index + 1
+    if index == len(keys):
+        keys.append(_generate_rsa_key(*args, **kwargs))
+    return keys[index]
 
 
 def next_test() -> None:
@@ -82,7 +75,5 @@ def shared_models_and_keys() -> Iterator[None]:
             ),
         )
         patch.setattr(jwk.RSAKey, "import_key", staticmethod(_cached_rsa_key))
-        patch.setattr(jwk.RSAKey, "generate_key", staticmethod(_reusing(jwk.RSAKey.generate_key)))
-        # moto's KMS calls it through the module (joserfc imported it by name: not affected).
-        patch.setattr(rsa, "generate_private_key", _reusing(rsa.generate_private_key))
+        patch.setattr(jwk.RSAKey, "generate_key", staticmethod(_reused_generated_key))
         yield
