@@ -54,6 +54,9 @@ class Invocation:
     response: dict[str, Any] | None = field(default=None, repr=False)
     #: The function error's message (Lambda's ``errorMessage``).
     error_message: str | None = field(default=None, repr=False)
+    #: Why Cognito may not invoke the function and the fix (harness.stack.permissions): the
+    #: function never ran.
+    invoke_denied: str | None = field(default=None, repr=False)
 
     @property
     def runtime_error(self) -> str | None:
@@ -80,6 +83,8 @@ class Invocation:
         }
         if self.runtime_error is not None:
             data["runtimeError"] = self.runtime_error
+        if self.invoke_denied is not None:
+            data["invokeDenied"] = self.invoke_denied
         if verbose:
             data["event"] = self.event
             data["response"] = self.response

@@ -190,6 +190,7 @@ class TriggerDispatcher:
                 error=denied.to_dict(),
                 error_type="AccessDeniedException",
                 error_message=function.invoke_denied,
+                invoke_denied=function.invoke_denied,
             )
             return TriggerRun(row, error=denied)
         if function.external and not self._runs_deployed:

@@ -225,3 +225,6 @@ def test_harness_replay_prints_the_reason_and_reports_the_denied_row(tmp_path: P
         "code": "UnexpectedLambdaException",
         "message": "PreSignUp invocation failed due to error AccessDeniedException.",
     }
+    # The JSON report names the missing permission and the fix too (machines read it, not stderr).
+    assert row["invokeDenied"].startswith("Cognito may not invoke PreSignUpFunction")
+    assert "add an AWS::Lambda::Permission" in row["invokeDenied"]
