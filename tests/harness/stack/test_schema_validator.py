@@ -23,9 +23,16 @@ from harness.stack.schema_refresh import main as refresh_main
 from harness.stack.schema_refresh import pinned, shipped
 from harness.stack.schema_validator import Validator, unsupported
 
-cfnlint_validators = pytest.importorskip("cfnlint.jsonschema.validators")
-CfnTemplateValidator = cfnlint_validators.CfnTemplateValidator
-PSEUDO_PARAMETERS = pytest.importorskip("cfnlint.helpers").PSEUDOPARAMS
+
+def CfnTemplateValidator(schema: Any) -> Any:  # (named as cfn-lint names its class)
+    """cfn-lint's validator, imported by the first test that needs it: the import costs
+    ~0.9 s of CPU, which every xdist worker paid at collection whether it ran these tests or not."""
+    validators = pytest.importorskip("cfnlint.jsonschema.validators")
+    return validators.CfnTemplateValidator(schema)
+
+
+def _pseudo_parameters() -> Any:
+    return pytest.importorskip("cfnlint.helpers").PSEUDOPARAMS
 
 
 def test_shipped_schemas_are_the_pinned_cfn_lints_own() -> None:
@@ -198,7 +205,7 @@ def _no_pseudo_parameter(value: Any) -> bool:
     # cfn-lint leaves a bare "AWS::Region" string to another of its rules; CloudFormation (and
     # the harness) checks it as the literal string it is.
     if isinstance(value, str):
-        return value not in PSEUDO_PARAMETERS
+        return value not in _pseudo_parameters()
     if isinstance(value, list):
         return all(map(_no_pseudo_parameter, value))
     if isinstance(value, dict):
