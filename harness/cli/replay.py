@@ -128,7 +128,10 @@ def replay(
     )
     result: ReplayResult
     if live:
+        from harness import startup
         from harness.replay.live import run_live
+
+        startup.ready()  # no pool to build: the start-up is over
 
         if invoke_mode != "auto":
             raise click.UsageError("--live replays against the deployed pool: drop --invoke")

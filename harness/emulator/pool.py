@@ -28,6 +28,7 @@ from moto import mock_aws
 from moto.cognitoidp.exceptions import InvalidParameterException as MotoInvalidParameter
 from moto.cognitoidp.models import CognitoIdpUser, cognitoidp_backends
 
+from harness import startup
 from harness.cognito import errors
 from harness.emulator import ids, moto_work  # noqa: F401 (moto_work: moto's work deferred)
 from harness.emulator.context import SESSION_SECONDS, Target
@@ -150,6 +151,7 @@ class Emulator:
         except BaseException:
             self.stop()
             raise
+        startup.ready()  # the command line's start-up is over (harness.startup)
 
     def stop(self) -> None:
         self.invoker.close()
