@@ -202,8 +202,11 @@ def serve_listening(env: dict[str, str]) -> float:
         process.wait(timeout=10)
 
 
-def install(work: Path) -> dict[str, object]:
-    """pip install . (no extras) into a fresh virtualenv; site-packages' size; the sample."""
+def install(work: Path, one_call: dict[str, list[str]], rounds: int) -> dict[str, object]:
+    """pip install . (no extras) into a fresh virtualenv; site-packages' size; the sample; and
+    each ``one_call`` replay (``harness`` and its arguments) from that install and from this
+    venv, alternated for ``rounds`` rounds (best of each): what a user's install costs beside
+    the dev venv, whose extras (awscrt, pyOpenSSL) botocore imports when they are there."""
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     site = next((venv / "lib").glob("python*/site-packages"))
@@ -221,7 +224,20 @@ def install(work: Path) -> dict[str, object]:
         text=True,
         check=False,
     )
+    timings: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for name, argv in one_call.items():
+            for where, harness in (
+                ("user_install", str(venv / "bin" / "harness")),
+                ("dev_venv", HARNESS),
+            ):
+                env = alone if where == "user_install" else environment()
+                timings.setdefault(f"{name}_{where}", []).append(
+                    timed([harness, *argv], ROOT, env, f"{name}_{where}")
+                )
     return {
+        "one_call_best_seconds": {k: round(min(v), 3) for k, v in timings.items()},
+        "one_call_best_cpu_seconds": {k: round(min(CPU[k]), 3) for k in timings},
         "site_packages_mb_disk": round(after_disk / 2**20, 1),
         "site_packages_mb_bytes": round(after_bytes / 2**20, 1),
         "fresh_venv_mb_disk (pip, setuptools)": round(before_disk / 2**20, 1),
@@ -297,7 +313,14 @@ def main() -> int:
         }
         result["wall"]["serve_listening_s"] = round(min(samples["serve_listening"]), 3)  # type: ignore[index]
         if args.install:
-            result["install"] = install(work)
+            result["install"] = install(
+                work,
+                {
+                    "replay_1_project": ["replay", str(sample)],
+                    "replay_1_noop": ["replay", str(one), "--template", noop],
+                },
+                max(args.rounds, 5),
+            )
         if args.suite:  # the Makefile's test command; CPU: of all its workers and processes
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
