@@ -19,10 +19,13 @@ Layers
     Lambda runtime"). Here each local layer of the template (its ``sam build`` output when
     it has one, else its ``ContentUri``) contributes the same two folders, the later layer
     first, as a later layer's files replace an earlier one's under ``/opt``. ``NODE_PATH``
-    serves ``require``; for ``import``, which ignores it, the runtime is started with a
-    module resolution hook that looks in the same folders when the function's own do not
-    have the package (Lambda resolves ES module imports from layers since Node.js 18, [D]
-    knowledge-center "lambda-import-module-error-nodejs").
+    serves ``require``; for ``import``, which ignores it, a resolution hook looks in the same
+    folders (:mod:`harness.invokers.node_resolution`).
+
+Packages above the function's folder
+    None is found, as none is in Lambda, whose ``/var/task`` has nothing above it: the
+    project's own ``node_modules`` (TypeScript, test tools, ``aws-sdk`` v2) is out of reach of
+    the function's ``require`` and ``import`` (:mod:`harness.invokers.node_resolution`).
 
 The runtime client
     The one Lambda's runtime of that major version behaves like (pinned, installed once by
@@ -48,6 +51,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
+from harness.invokers.node_resolution import node_arguments
 from harness.invokers.node_tools import (
     NodeTools,
     ensure_esbuild,
@@ -57,45 +61,6 @@ from harness.invokers.node_tools import (
 from harness.stack import FunctionSpec
 
 _RUNTIME: Final = re.compile(r"^nodejs(?P<major>\d+)\.x$")
-
-#: The ES module resolution hook (see the module docstring), written beside the tools: the
-#: module ``node --import`` loads, and the hooks it registers (run on the loader's thread).
-_LAYER_HOOK: Final = """\
-// Written by cognito-trigger-harness: bare imports fall back to the layers' folders.
-import { register } from "node:module";
-import path from "node:path";
-
-const folders = (process.env.NODE_PATH || "").split(path.delimiter).filter(Boolean);
-register("./harness-layers-resolve.mjs", import.meta.url, { data: folders });
-"""
-_LAYER_RESOLVE: Final = """\
-// Written by cognito-trigger-harness: see harness-layers-hook.mjs.
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-
-let folders = [];
-export function initialize(data) {
-  folders = data;
-}
-
-export async function resolve(specifier, context, next) {
-  try {
-    return await next(specifier, context);
-  } catch (error) {
-    if (error?.code !== "ERR_MODULE_NOT_FOUND" || /^(\\.|\\/|[a-z]+:)/i.test(specifier)) {
-      throw error;
-    }
-    for (const folder of folders) {
-      // Resolving from a file beside <folder> looks in <folder> when it is a node_modules.
-      const parentURL = pathToFileURL(path.join(path.dirname(folder), "_.mjs")).href;
-      try {
-        return await next(specifier, { ...context, parentURL });
-      } catch {}
-    }
-    throw error;
-  }
-}
-"""
 
 
 def runtime_major(runtime: str) -> int | None:
@@ -150,27 +115,10 @@ class NodeRuntime:
         if self._tools is None or major not in self._clients:
             self.prepare([function], _announce)
         assert self._tools is not None
-        argv = [self._tools.node]
-        if function.layers:
-            argv += ["--import", self._layer_hook(self._tools).as_uri()]
-        return [*argv, *self._clients[major], function.handler]
+        hooks = node_arguments(self._tools.folder)  # packages found as in Lambda
+        return [self._tools.node, *hooks, *self._clients[major], function.handler]
 
     def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
         # The layers' folders come in NODE_PATH order (harness.stack.code.layer_paths).
         folders = [*map(str, function.layers), str(build / function.logical_id)]
         return {"NODE_PATH": os.pathsep.join(folders)}
-
-    @staticmethod
-    def _layer_hook(tools: NodeTools) -> Path:
-        for name, text in (
-            ("harness-layers-resolve.mjs", _LAYER_RESOLVE),
-            ("harness-layers-hook.mjs", _LAYER_HOOK),
-        ):
-            path = tools.folder / name
-            try:
-                current = path.read_text(encoding="utf-8")
-            except OSError:
-                current = ""
-            if current != text:
-                path.write_text(text, encoding="utf-8")
-        return path
