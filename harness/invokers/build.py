@@ -187,8 +187,7 @@ def ensure_built(
                 "run it yourself to see where it hangs"
             )
         if returncode != 0:
-            errors = [line for line in lines if "error" in line.lower()]
-            detail = (errors or lines or ["no output"])[-1]
+            detail = failure_line(lines)
             raise InvokerError(
                 f"sam build --template {template} failed ({detail}); "
                 "run that command to see its full output"
@@ -227,6 +226,18 @@ def run_tool(
         ) from None
     if done.returncode != 0:
         lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
-        errors = [line for line in lines if "error" in line.lower() or "not found" in line]
-        detail = (errors or lines or ["no output"])[-1]
-        raise InvokerError(f"{what} failed ({detail}); {fix}")
+        raise InvokerError(f"{what} failed ({failure_line(lines)}); {fix}")
+
+
+def failure_line(lines: Sequence[str]) -> str:
+    """The line of a failed tool's output that says why: SAM CLI's own ``Error:`` summary,
+    else the last line naming an error (not npm's pointer to its log file), else the last."""
+    lines = [line.strip() for line in lines if line.strip()]
+    summaries = [line for line in lines if line.startswith("Error:")]
+    errors = [
+        line
+        for line in lines
+        if ("error" in line.lower() or "not found" in line)
+        and "A complete log of this run" not in line
+    ]
+    return (summaries or errors or lines or ["no output"])[-1]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness.invokers import INVOKER_NAMES, InProcessInvoker, InvokerError, make_invoker
-from harness.invokers.build import stale_reason
+from harness.invokers.build import failure_line, stale_reason
 from harness.invokers.env_vars import apply_env_vars
 from harness.invokers.rie_environment import result_of as _result_of
 from harness.stack import load_stack
@@ -187,3 +187,21 @@ def test_docker_host_counts_when_it_accepts(tmp_path: Path) -> None:
         server.bind(str(path))
         server.listen(1)
         assert _docker_host_reachable(f"unix://{path}")
+
+
+def test_a_failed_build_is_told_by_sams_error_line_not_npms_pointer_to_its_log() -> None:
+    # sam build on a Node.js function whose package.json has no version (SAM CLI 1.170).
+    npm = [
+        "Building codeuri: /p/esm runtime: nodejs20.x architecture: x86_64 functions: Fn",
+        "Running NodejsNpmBuilder:NpmPack",
+        "Build Failed",
+        "Error: NodejsNpmBuilder:NpmPack - NPM Failed: npm error Invalid package, must have "
+        "name and version",
+        "npm error A complete log of this run can be found in: /root/.npm/_logs/x-debug-0.log",
+    ]
+    assert failure_line(npm).startswith("Error: NodejsNpmBuilder:NpmPack - NPM Failed")
+    # npm install alone (no SAM summary): its error, not the log pointer.
+    assert failure_line(["npm error code E404", "npm error A complete log of this run ..."]) == (
+        "npm error code E404"
+    )
+    assert failure_line(["", "  "]) == "no output"
