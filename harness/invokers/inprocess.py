@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import io
 import itertools
 import json
 import os
@@ -12,62 +11,17 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from harness.invokers import inprocess_logs
 from harness.invokers.base import InvokeResult, lambda_environment
 from harness.invokers.inprocess_alarm import Alarm, TriggerTimedOut
 from harness.invokers.lambda_context import LambdaContext
 from harness.invokers.namespaces import NAMESPACES, code_roots, import_failure
 from harness.stack import FunctionSpec
-
-
-class _RoutedStream(io.TextIOBase):
-    """sys.stdout / sys.stderr stand-in: a trigger's writes go to its invocation's log buffer.
-
-    Lambda sends what a function prints to CloudWatch, not to the caller; in-process, the
-    harness does the same so trigger logs never mix into its report. Writes from any other
-    thread pass straight through. Loggers created while it is installed (Powertools binds
-    sys.stdout when a module creates its Logger) keep routing through it.
-    """
-
-    def __init__(self, target: Any) -> None:
-        self.target = target
-        self.local = threading.local()
-
-    def write(self, text: str) -> int:
-        buffer = getattr(self.local, "buffer", None)
-        return (buffer or self.target).write(text)  # type: ignore[no-any-return]
-
-    def flush(self) -> None:
-        if getattr(self.local, "buffer", None) is None:
-            self.target.flush()
-
-    def isatty(self) -> bool:
-        return bool(self.target.isatty())
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return str(getattr(self.target, "encoding", "utf-8"))
-
-    @contextmanager
-    def capture(self) -> Iterator[io.StringIO]:
-        buffer = io.StringIO()
-        self.local.buffer = buffer
-        try:
-            yield buffer
-        finally:
-            self.local.buffer = None
-
-
-def _routed(name: str) -> _RoutedStream:
-    stream = getattr(sys, name)
-    if not isinstance(stream, _RoutedStream):
-        stream = _RoutedStream(stream)
-        setattr(sys, name, stream)
-    return stream
 
 
 #: What a worker hands back: the result, or the exception the call raised.
@@ -162,8 +116,6 @@ class InProcessInvoker:
         self._alarmed = False
         #: Each function's Lambda environment variables (they depend on nothing else).
         self._environments: dict[int, tuple[FunctionSpec, tuple[tuple[Any, Any], ...]]] = {}
-        self._stdout = _routed("stdout")
-        self._stderr = _routed("stderr")
 
     def _load(
         self, function: FunctionSpec, alarm: Alarm | None
@@ -246,9 +198,12 @@ class InProcessInvoker:
                     del os.environ[key]
 
     def _call(self, function: FunctionSpec, payload: str, alarm: Alarm | None) -> InvokeResult:
-        with self._stdout.capture() as out, self._stderr.capture() as err:
+        log = inprocess_logs.begin()
+        try:
             result = self._call_captured(function, payload, alarm)
-        result.logs = out.getvalue() + err.getvalue()
+        finally:
+            inprocess_logs.end()
+        result.logs = log.getvalue()
         return result
 
     def _call_captured(
@@ -286,6 +241,7 @@ class InProcessInvoker:
                 region=self.region,
                 clock=time.monotonic,
             )
+            inprocess_logs.request_id(context.aws_request_id)
             started = time.perf_counter()
             try:
                 # Lambda hands the handler a freshly parsed copy of the JSON it was sent.

@@ -1,0 +1,130 @@
+"""Where an in-process trigger's output goes: its invocation's log, as CloudWatch is in Lambda.
+
+Lambda sends what a function prints, writes to stderr or logs with :mod:`logging` to the
+function's log stream, never to the caller; in-process the harness does the same, so trigger
+logs never mix into its report and land in ``InvokeResult.logs``.
+
+Three paths, one buffer per call (so stdout and stderr lines keep their order, as in one
+CloudWatch stream):
+
+* ``sys.stdout`` / ``sys.stderr`` are one process-wide :class:`_RoutedStream` each. Installed
+  again at every call if something else took their place since: pytest's capture (fd or sys)
+  puts its own stream back at every test phase, which is why a stream installed once, when the
+  invoker was made, missed every later call's ``print`` under pytest. Objects that keep the
+  stream they saw (Powertools' Logger binds ``sys.stdout`` when a module creates it) keep
+  routing through it, since it is always the same object.
+* The root logger gets Lambda's own handler during the call, as the Python runtime installs it
+  (awslambdaric ``bootstrap._setup_logging``: ``LambdaLoggerHandler`` with the text format
+  ``[%(levelname)s]\\t%(asctime)s.%(msecs)03dZ\\t%(aws_request_id)s\\t%(message)s\\n`` in UTC);
+  only for the call, so the harness's own warnings outside calls keep Python's defaults.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import threading
+import time
+from typing import Any
+
+#: The calling thread's invocation: its log buffer and request id (unset outside a call).
+_LOCAL = threading.local()
+
+
+class _RoutedStream(io.TextIOBase):
+    """``sys.stdout`` / ``sys.stderr`` stand-in: a trigger's writes go to its invocation's log.
+
+    Writes from any other thread (or outside a call) go where they would have gone: the stream
+    it replaced while it is installed, else whatever ``sys.<name>`` is now (pytest's capture
+    between calls), never a stream that has since been closed.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.target: Any = getattr(sys, name)
+
+    def _through(self) -> Any:
+        current = getattr(sys, self.name)
+        return self.target if current is self else current
+
+    def write(self, text: str) -> int:
+        buffer = getattr(_LOCAL, "buffer", None)
+        return (buffer or self._through()).write(text)  # type: ignore[no-any-return]
+
+    def flush(self) -> None:
+        if getattr(_LOCAL, "buffer", None) is None:
+            self._through().flush()
+
+    def isatty(self) -> bool:
+        return bool(self._through().isatty())
+
+    def fileno(self) -> int:
+        return int(self._through().fileno())
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._through(), "encoding", "utf-8"))
+
+
+_STDOUT = _RoutedStream("stdout")
+_STDERR = _RoutedStream("stderr")
+
+
+class _LambdaLogHandler(logging.Handler):
+    """The Python runtime's root handler: each record, formatted, into the call's log."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        buffer = getattr(_LOCAL, "buffer", None)
+        if buffer is None:  # another thread's record (the harness's, a server's)
+            return
+        record.aws_request_id = getattr(_LOCAL, "request_id", "")
+        try:
+            buffer.write(self.format(record))
+        except Exception:  # as logging does: a bad record never fails the call
+            self.handleError(record)
+
+
+_FORMATTER = logging.Formatter(
+    "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+    "%Y-%m-%dT%H:%M:%S",
+)
+_FORMATTER.converter = time.gmtime  # type: ignore[assignment]
+_HANDLER = _LambdaLogHandler()
+_HANDLER.setFormatter(_FORMATTER)
+#: Calls capturing now, on any thread (a trigger's own Cognito call runs another trigger on
+#: the worker thread; a timed-out handler may still run there): the handler stays on the root
+#: logger until the last one ends.
+_calls = 0
+_LOCK = threading.Lock()
+
+
+def begin() -> io.StringIO:
+    """Start capturing this thread's output; returns the call's log buffer."""
+    if sys.stdout is not _STDOUT:
+        _STDOUT.target, sys.stdout = sys.stdout, _STDOUT
+    if sys.stderr is not _STDERR:
+        _STDERR.target, sys.stderr = sys.stderr, _STDERR
+    buffer = _LOCAL.buffer = io.StringIO()
+    _LOCAL.request_id = ""
+    global _calls
+    with _LOCK:
+        _calls += 1
+        if _calls == 1:
+            logging.root.addHandler(_HANDLER)
+    return buffer
+
+
+def request_id(value: str) -> None:
+    """The request id the call's :mod:`logging` lines carry (none during the init)."""
+    _LOCAL.request_id = value
+
+
+def end() -> None:
+    """Stop capturing this thread's output."""
+    _LOCAL.buffer = None
+    global _calls
+    with _LOCK:
+        _calls -= 1
+        if _calls == 0:
+            logging.root.removeHandler(_HANDLER)

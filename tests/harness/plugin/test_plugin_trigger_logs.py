@@ -1,0 +1,97 @@
+"""A trigger's logs reach ``Invocation.logs`` under every pytest capture mode, as in CloudWatch."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.support.pytester import import_plugin_modules
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Run: {Type: String, Default: "0"}
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  PoolClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: !Ref Pool}
+  PreSignUpFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/
+      Handler: logging_hooks.pre_sign_up
+      Runtime: python3.11
+      Events:
+        Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}
+"""
+
+HOOKS = """\
+import logging
+import sys
+
+from aws_lambda_powertools import Logger
+
+logger = Logger(service="signup")  # binds the sys.stdout of the import
+
+
+def pre_sign_up(event, context):
+    logger.info("powertools line for %s", event["userName"])
+    print("print line for", event["userName"])
+    print("stderr line", file=sys.stderr)
+    logging.getLogger("hooks").warning("logging line for %s", event["userName"])
+    return event
+"""
+
+# Three tests: pytest puts its capture stream back at every phase of every test, and the first
+# test's import (Powertools' Logger binding sys.stdout) must keep routing in the next ones.
+# (Each its own stack, by an unused parameter: restoring a pool's snapshot in a second
+# pytester run of one process finds no pool, an artefact of in-process pytester runs.)
+TESTS = """\
+import re
+
+import pytest
+
+def sign_up_and_logs(cognito_pool, name):
+    cognito_pool.client.sign_up(ClientId=cognito_pool.client_id, Username=name, Password="Passw0rd!")
+    return cognito_pool.invocations_of("PreSignUp")[-1].logs
+
+def check(logs, name):
+    assert f'"message":"powertools line for {name}"' in logs, logs
+    assert f"print line for {name}\\n" in logs, logs
+    assert "stderr line\\n" in logs, logs
+    # the Python runtime's root handler: [LEVEL]<tab>UTC time<tab>request id<tab>message
+    assert re.search(
+        r"^\\[WARNING\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t[0-9a-f-]{36}\\t"
+        + f"logging line for {name}$", logs, re.M), logs
+
+@pytest.mark.cognito(parameters={"Run": "1"})
+def test_first(cognito_pool):
+    check(sign_up_and_logs(cognito_pool, "ann"), "ann")
+
+@pytest.mark.cognito(parameters={"Run": "2"})
+def test_second_after_capsys(cognito_pool, capsys):
+    print("the test's own line")
+    check(sign_up_and_logs(cognito_pool, "bob"), "bob")
+    assert capsys.readouterr().out == "the test's own line\\n"  # nothing of the trigger's
+
+@pytest.mark.cognito(parameters={"Run": "3"})
+def test_third(cognito_pool):
+    check(sign_up_and_logs(cognito_pool, "cy"), "cy")
+"""
+
+
+@pytest.mark.parametrize("capture", ["--capture=fd", "--capture=sys", "-s"])
+def test_trigger_logs_land_in_invocation_logs_under_each_capture_mode(
+    pytester: pytest.Pytester, capture: str
+) -> None:
+    import_plugin_modules()
+    pytester.makefile(".yaml", template=TEMPLATE)
+    (pytester.mkdir("functions") / "logging_hooks.py").write_text(HOOKS)
+    pytester.makepyfile(test_it=textwrap.dedent(TESTS))
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", capture)
+    result.assert_outcomes(passed=3)
+    # ...and none of it leaks into the run's own output
+    assert "print line for" not in result.stdout.str()
