@@ -7,22 +7,25 @@ import itertools
 import json
 import os
 import queue
-import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from contextlib import suppress
-from pathlib import Path
 from typing import Any
 
 from harness.invokers import inprocess_logs
 from harness.invokers.base import InvokeResult, lambda_environment
 from harness.invokers.inprocess_alarm import Alarm, TriggerTimedOut
 from harness.invokers.lambda_context import LambdaContext
-from harness.invokers.namespaces import NAMESPACES, code_roots, import_failure
+from harness.invokers.namespaces import (
+    NAMESPACES,
+    Space,
+    code_roots,
+    configuration,
+    import_failure,
+)
 from harness.stack import FunctionSpec
-
 
 #: What a worker hands back: the result, or the exception the call raised.
 _Outcome = tuple[InvokeResult | None, BaseException | None]
@@ -89,6 +92,18 @@ def _encoded(name: str, value: str) -> tuple[Any, Any]:
     return environ.encodekey(name), environ.encodevalue(value)
 
 
+#: One object per namespace (code folders and configuration), whichever spec names it, so that
+#: a call finds its namespace active, and its handler, by identity rather than by comparing
+#: every variable.
+_SPACES: dict[Space, Space] = {}
+#: What a function's spec is turned into once: the spec (its id names it), its Lambda
+#: environment variables (encoded for :data:`_ENVIRON_STORE`) and its namespace.
+_Known = tuple[FunctionSpec, tuple[tuple[Any, Any], ...], Space]
+#: Each namespace's handler, by the id of its interned key: per process, as the namespaces are,
+#: so that the next test's invoker finds a configuration warm (no second init reported).
+_HANDLERS: dict[int, Callable[..., Any]] = {}
+
+
 class _HandlerNotFound(ImportError):
     """The handler's module imports, but has no such function: Lambda's Runtime.HandlerNotFound."""
 
@@ -99,8 +114,9 @@ class InProcessInvoker:
     Fast and debuggable (breakpoints work), with Lambda's environment variables set around
     each call and Cognito's 5-second limit enforced: by a timer signal on the main thread
     (:mod:`.inprocess_alarm`), else on a daemon worker thread. Modules are imported
-    once per process and stay warm, as in a Lambda execution environment; each function's CodeUri
-    (with its local layers) is an import namespace of its own (:mod:`.namespaces`).
+    once per process and stay warm, as in a Lambda execution environment; each function, in
+    each configuration, has an import namespace of its own (:mod:`.namespaces`): another
+    configuration of a function (other variables after template parameters) is a cold start.
     """
 
     name = "inprocess"
@@ -109,24 +125,26 @@ class InProcessInvoker:
 
     def __init__(self, region: str = "us-east-1") -> None:
         self.region = region
-        self._handlers: dict[tuple[Path, tuple[Path, ...], str], Callable[..., Any]] = {}
         #: The functions whose handlers are loaded (their code folders, for reload()).
         self._loaded: dict[str, FunctionSpec] = {}
         self._worker: _Worker | None = None  # started by the first invocation off the main thread
         self._alarmed = False
-        #: Each function's Lambda environment variables (they depend on nothing else).
-        self._environments: dict[int, tuple[FunctionSpec, tuple[tuple[Any, Any], ...]]] = {}
+        #: Each function's Lambda environment variables and namespace (they depend on nothing
+        #: else).
+        self._environments: dict[int, _Known] = {}
 
     def _load(
-        self, function: FunctionSpec, alarm: Alarm | None
+        self, function: FunctionSpec, space: Space, alarm: Alarm | None
     ) -> tuple[Callable[..., Any], float | None]:
-        key = (function.code_uri, function.layers, function.handler)
-        if key in self._handlers:
-            return self._handlers[key], None
+        key = id(space)
+        handler = _HANDLERS.get(key)
+        if handler is not None:
+            self._loaded[function.logical_id] = function
+            return handler, None
         module_name, _, attribute = function.handler.rpartition(".")
         if not module_name:
             raise ImportError(f"Bad handler '{function.handler}': expected module.function")
-        roots = code_roots(function)
+        roots = space[0]
         NAMESPACES.set_aside(module_name.partition(".")[0], roots)
         NAMESPACES.set_aside(module_name, roots)
         started = time.perf_counter()
@@ -139,18 +157,11 @@ class InProcessInvoker:
         handler = getattr(module, attribute, None)
         if not callable(handler):
             raise _HandlerNotFound(f"Handler '{attribute}' missing on module '{module_name}'")
-        self._handlers[key] = handler
+        _HANDLERS[key] = handler
         self._loaded[function.logical_id] = function
         return handler, init_ms
 
-    def _swap_in(self, function: FunctionSpec) -> list[tuple[Any, Any]]:
-        """Set the function's Lambda environment variables; what to put back afterwards.
-
-        No lock: a lock held by a trigger that timed out (and still runs) would stall every
-        later invocation. One invocation runs at a time, so swaps cannot interleave, except
-        with such an abandoned handler, which restores its variables when it finally ends.
-        Only what differs is set and put back (see :data:`_ENVIRON_STORE` for how).
-        """
+    def _known(self, function: FunctionSpec) -> _Known:
         known = self._environments.get(id(function))
         if known is None or known[0] is not function:
             # (the spec is kept with its variables, so that its id names it)
@@ -160,7 +171,20 @@ class InProcessInvoker:
                 if _ENVIRON_STORE is not None
                 else tuple(wanted.items())
             )
-            known = self._environments[id(function)] = (function, encoded)
+            space: Space = (code_roots(function), configuration(function, wanted))
+            space = _SPACES.setdefault(space, space)
+            known = self._environments[id(function)] = (function, encoded, space)
+        return known
+
+    @staticmethod
+    def _swap_in(known: _Known) -> list[tuple[Any, Any]]:
+        """Set the function's Lambda environment variables; what to put back afterwards.
+
+        No lock: a lock held by a trigger that timed out (and still runs) would stall every
+        later invocation. One invocation runs at a time, so swaps cannot interleave, except
+        with such an abandoned handler, which restores its variables when it finally ends.
+        Only what differs is set and put back (see :data:`_ENVIRON_STORE` for how).
+        """
         saved: list[tuple[Any, Any]] = []
         store = _ENVIRON_STORE
         key: Any
@@ -219,11 +243,12 @@ class InProcessInvoker:
                 "lambda for others)"
             )
             return result
-        saved = self._swap_in(function)
+        known = self._known(function)
+        saved = self._swap_in(known)
         try:
-            NAMESPACES.activate(code_roots(function))
+            NAMESPACES.activate(known[2])
             try:
-                handler, result.init_duration_ms = self._load(function, alarm)
+                handler, result.init_duration_ms = self._load(function, known[2], alarm)
             except _HandlerNotFound as error:  # the module loads; the function is not in it
                 result.error_type = "Runtime.HandlerNotFound"
                 result.error_message = f"{function.handler} is undefined or not exported ({error})"
@@ -314,8 +339,10 @@ class InProcessInvoker:
         the code again (``harness serve`` after a trigger file changed), with a cold start, as
         a new Lambda version would have."""
         roots = {code_roots(function) for function in self._loaded.values()}
-        self._handlers.clear()
         self._loaded.clear()
+        for space in _SPACES.values():
+            if space[0] in roots:
+                _HANDLERS.pop(id(space), None)
         for root in roots:
             NAMESPACES.forget(root)
         importlib.invalidate_caches()

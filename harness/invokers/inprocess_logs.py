@@ -89,7 +89,7 @@ _FORMATTER = logging.Formatter(
     "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
     "%Y-%m-%dT%H:%M:%S",
 )
-_FORMATTER.converter = time.gmtime  # type: ignore[assignment]
+_FORMATTER.converter = time.gmtime
 _HANDLER = _LambdaLogHandler()
 _HANDLER.setFormatter(_FORMATTER)
 #: Calls capturing now, on any thread (a trigger's own Cognito call runs another trigger on

@@ -11,8 +11,16 @@ installed packages such as boto3 or Powertools, the harness) are shared, as the 
 are, even when a function's folder contains them (a CodeUri of ``.`` over the project's
 ``.venv``).
 
-Switching costs one pass over the modules of the two functions involved; calls to the same
-function in a row cost nothing, so a stack whose triggers share one CodeUri pays nothing.
+A namespace is also one configuration of its function (:func:`configuration`): Lambda starts
+new execution environments when a function's configuration changes (its environment
+variables, handler, code, layers...), so a test whose template parameters give the function
+other variables imports its code again, as a cold start, instead of reusing modules whose
+import read the previous values. Each function is a configuration of its own, as each Lambda
+function has its own environments, even when several share one CodeUri.
+
+Switching costs one pass over the modules of the two namespaces involved; calls to the same
+function in a row cost nothing, and the same configuration (the next test from the same
+snapshot) finds its modules warm.
 """
 
 from __future__ import annotations
@@ -21,12 +29,15 @@ import functools
 import os
 import site
 import sys
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from types import ModuleType
 
 from harness.stack import FunctionSpec
 
 Roots = tuple[Path, ...]
+#: A namespace: the code folders, and the configuration they run with (:func:`configuration`).
+Space = tuple[Roots, Hashable]
 
 
 def _origin(module: ModuleType) -> str | None:
@@ -74,32 +85,43 @@ def _under(path: str | None, roots: Roots) -> bool:
 
 
 class ModuleNamespaces:
-    """The modules of each set of code folders, swapped into ``sys.modules`` on activation."""
+    """The modules of each namespace (code folders and configuration), swapped into
+    ``sys.modules`` on activation."""
 
     def __init__(self) -> None:
-        self._spaces: dict[Roots, dict[str, ModuleType]] = {}
-        self._active: Roots | None = None
+        self._spaces: dict[Space, dict[str, ModuleType]] = {}
+        self._active: Space | None = None
         #: Modules of the same name from outside any function, set aside while one is active.
         self._displaced: dict[str, ModuleType] = {}
         self._seen = 0  # len(sys.modules) when the active namespace was last brought up to date
         self._inserted: list[str] = []  # the sys.path entries activate() added
         #: Modules found not to be of each set of folders (name → the module object seen).
         self._outside: dict[Roots, dict[str, ModuleType]] = {}
+        #: Modules of each set of folders that were loaded outside any namespace (by a test).
+        self._loaded_outside: dict[Roots, dict[str, ModuleType]] = {}
 
-    def activate(self, roots: Roots) -> None:
-        """Make ``roots`` the code folders that ``import`` sees; set the previous ones aside."""
-        if roots == self._active:
+    def activate(self, key: Space) -> None:
+        """Make ``key``'s modules and code folders the ones ``import`` sees; set the previous
+        ones aside."""
+        if key is self._active or key == self._active:
             return
         self.deactivate()
-        space = self._spaces.get(roots)
+        roots = key[0]
+        space = self._spaces.get(key)
         if space is None:
-            # Modules of these folders loaded before the harness ran them (a test that
-            # imported the handler module itself) belong to the namespace: one object each.
-            space = self._spaces[roots] = {
-                name: module
-                for name, module in list(sys.modules.items())
-                if _under(_origin(module), roots)
-            }
+            # Modules of these folders loaded outside any namespace (a test that imported the
+            # handler module itself, to read or patch it) belong to every namespace of the
+            # folders, whatever the configuration: one object each, the test's.
+            known = self._loaded_outside.setdefault(roots, {})
+            outside = self._outside.setdefault(roots, {})
+            for name, module in list(sys.modules.items()):
+                if name in known or outside.get(name) is module:
+                    continue
+                if _under(_origin(module), roots):
+                    known[name] = module
+                else:
+                    outside[name] = module
+            space = self._spaces[key] = dict(known)
         for name, module in space.items():
             current = sys.modules.get(name)
             if current is not None and current is not module:
@@ -107,7 +129,7 @@ class ModuleNamespaces:
             sys.modules[name] = module
         self._inserted = [str(root) for root in roots if str(root) not in sys.path]
         sys.path[:0] = self._inserted
-        self._active = roots
+        self._active = key
         self._seen = len(sys.modules)
 
     def set_aside(self, name: str, roots: Roots) -> None:
@@ -119,10 +141,11 @@ class ModuleNamespaces:
 
     def settle(self) -> None:
         """After a call: the modules it loaded from the active folders join its namespace."""
-        roots = self._active
-        if roots is None or len(sys.modules) == self._seen:
+        key = self._active
+        if key is None or len(sys.modules) == self._seen:
             return
-        space = self._spaces[roots]
+        roots = key[0]
+        space = self._spaces[key]
         # Each module is examined once per namespace: after a handler's first import
         # (Powertools, boto3: thousands of modules), every later settle would otherwise
         # resolve and compare the path of every module again.
@@ -137,23 +160,25 @@ class ModuleNamespaces:
         self._seen = len(sys.modules)
 
     def forget(self, roots: Roots) -> None:
-        """Drop the modules of ``roots``: the next call imports the code again (``harness serve``
-        after a trigger file changed)."""
-        if self._active == roots:
+        """Drop the modules of ``roots``, in every configuration: the next call imports the code
+        again (``harness serve`` after a trigger file changed)."""
+        if self._active is not None and self._active[0] == roots:
             self.deactivate()
         self._outside.pop(roots, None)
-        for name in self._spaces.pop(roots, {}):
-            module = sys.modules.get(name)
-            if module is not None and _under(_origin(module), roots):
-                del sys.modules[name]
+        self._loaded_outside.pop(roots, None)
+        for key in [key for key in self._spaces if key[0] == roots]:
+            for name in self._spaces.pop(key):
+                module = sys.modules.get(name)
+                if module is not None and _under(_origin(module), roots):
+                    del sys.modules[name]
 
     def deactivate(self) -> None:
         """Take the active modules out of ``sys.modules`` and their folders off ``sys.path``."""
-        roots = self._active
-        if roots is None:
+        key = self._active
+        if key is None:
             return
         self.settle()
-        for name in self._spaces[roots]:
+        for name in self._spaces[key]:
             sys.modules.pop(name, None)
         sys.modules.update(self._displaced)
         self._displaced.clear()
@@ -171,6 +196,17 @@ NAMESPACES = ModuleNamespaces()
 def code_roots(function: FunctionSpec) -> Roots:
     """The folders a function imports its own code from: its CodeUri, then its layers."""
     return (function.code_uri, *function.layers)
+
+
+def configuration(function: FunctionSpec, environment: Mapping[str, str]) -> Hashable:
+    """What makes Lambda start new execution environments for a function when it changes: its
+    environment as the function sees it (``environment``: its variables after parameters and
+    overrides, with the reserved ones naming the function, handler, runtime, memory, timeout
+    and code folder), its layers and architecture. Lambda sets up an execution environment from
+    the function's configuration ("Understanding the Lambda execution environment lifecycle")
+    and, on an update, "provisions an instance of the function" with the new one
+    (UpdateFunctionConfiguration API reference)."""
+    return (tuple(sorted(environment.items())), function.layers, function.architectures)
 
 
 def import_failure(function: FunctionSpec, error: BaseException) -> tuple[str, str]:

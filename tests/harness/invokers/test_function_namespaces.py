@@ -336,8 +336,8 @@ def test_installed_packages_stay_shared_when_a_code_folder_contains_them(tmp_pat
     site_packages = Path(botocore.__file__).parents[1]  # a folder holding installed packages
     spaces = ModuleNamespaces()
     try:
-        spaces.activate((site_packages,))
-        spaces.activate((tmp_path,))  # switching sets the first folder's own modules aside
+        spaces.activate(((site_packages,), ()))  # (folders, configuration)
+        spaces.activate(((tmp_path,), ()))  # switching sets the first folder's own modules aside
         assert sys.modules["botocore"] is botocore
     finally:
         spaces.deactivate()

@@ -55,7 +55,8 @@ import re
 import pytest
 
 def sign_up_and_logs(cognito_pool, name):
-    cognito_pool.client.sign_up(ClientId=cognito_pool.client_id, Username=name, Password="Passw0rd!")
+    client = cognito_pool.client
+    client.sign_up(ClientId=cognito_pool.client_id, Username=name, Password="Passw0rd!")
     return cognito_pool.invocations_of("PreSignUp")[-1].logs
 
 def check(logs, name):
