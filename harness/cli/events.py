@@ -126,6 +126,13 @@ def generate(
         # A --token-version this source is never sent with: a usage error of this command.
         raise click.UsageError(str(err)) from None
     text = events.render_event(event)
+    if (event.get("request") or {}).get("code") == events.EXAMPLE_ENCRYPTED_CODE:
+        click.echo(
+            f"note: request.code is a placeholder, not a code encrypted under a KMS key (Cognito "
+            f"sends {spec.trigger} an AWS Encryption SDK message); harness invoke encrypts the "
+            "mfa_code setting in its place under the pool's KMSKeyID, or the code you put there",
+            err=True,
+        )
     if output is None:
         click.echo(text, nl=False)
         return
