@@ -158,6 +158,19 @@ def _pool(config: pytest.Config, stack: Stack, options: dict[str, Any]) -> Cogni
     return pool
 
 
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """While a test file is collected (inside pytest's capture), trigger output routed as
+    in-process invocations route it (:mod:`harness.trigger_logs`): a handler module the file
+    imports makes its Powertools Logger then, binding ``sys.stdout``, and must still write to
+    the invocation's log when a ``cognito_pool`` trigger runs it (stdlib only, no cost to
+    speak of)."""
+    from harness.trigger_logs import routing
+
+    with routing():
+        return (yield)
+
+
 @pytest.fixture
 def cognito_pool(request: pytest.FixtureRequest) -> Iterator[CognitoPool]:
     """A fresh emulated user pool from the template, with its triggers wired.

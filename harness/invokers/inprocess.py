@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from harness.invokers import inprocess_logs
+from harness import trigger_logs
 from harness.invokers.base import InvokeResult, lambda_environment
 from harness.invokers.inprocess_alarm import Alarm, TriggerTimedOut
 from harness.invokers.lambda_context import LambdaContext
@@ -222,11 +222,11 @@ class InProcessInvoker:
                     del os.environ[key]
 
     def _call(self, function: FunctionSpec, payload: str, alarm: Alarm | None) -> InvokeResult:
-        log = inprocess_logs.begin()
+        log = trigger_logs.begin()
         try:
             result = self._call_captured(function, payload, alarm)
         finally:
-            inprocess_logs.end()
+            trigger_logs.end()
         result.logs = log.getvalue()
         return result
 
@@ -266,7 +266,7 @@ class InProcessInvoker:
                 region=self.region,
                 clock=time.monotonic,
             )
-            inprocess_logs.request_id(context.aws_request_id)
+            trigger_logs.request_id(context.aws_request_id)
             started = time.perf_counter()
             try:
                 # Lambda hands the handler a freshly parsed copy of the JSON it was sent.

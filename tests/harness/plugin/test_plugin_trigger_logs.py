@@ -96,3 +96,28 @@ def test_trigger_logs_land_in_invocation_logs_under_each_capture_mode(
     result.assert_outcomes(passed=3)
     # ...and none of it leaks into the run's own output
     assert "print line for" not in result.stdout.str()
+
+
+def test_a_handler_module_the_test_file_imports_still_logs_to_the_invocation(
+    pytester: pytest.Pytester,
+) -> None:
+    """A unit test file importing the handler makes its Powertools Logger while pytest collects
+    it, outside any invocation: its lines still reach the invocation's log, once each."""
+    import_plugin_modules()
+    pytester.makefile(".yaml", template=TEMPLATE)
+    (pytester.mkdir("functions") / "logging_hooks.py").write_text(HOOKS)
+    pytester.makeini("[pytest]\npythonpath = functions\n")
+    pytester.makepyfile(
+        test_it="import logging_hooks  # collected first: the Logger is made now\n"
+        + textwrap.dedent(TESTS)
+        + textwrap.dedent(
+            """
+            @pytest.mark.cognito(parameters={"Run": "4"})
+            def test_powertools_lines_are_not_written_twice(cognito_pool):
+                logs = sign_up_and_logs(cognito_pool, "dee")
+                assert logs.count("powertools line for dee") == 1, logs
+            """
+        )
+    )
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)

@@ -1,5 +1,8 @@
 """Where an in-process trigger's output goes: its invocation's log, as CloudWatch is in Lambda.
 
+(A module of its own at the bottom of the layers, with nothing but the standard library: the
+pytest plugin installs the streams while test files are collected, see :func:`routing`.)
+
 Lambda sends what a function prints, writes to stderr or logs with :mod:`logging` to the
 function's log stream, never to the caller; in-process the harness does the same, so trigger
 logs never mix into its report and land in ``InvokeResult.logs``.
@@ -17,15 +20,21 @@ CloudWatch stream):
   (awslambdaric ``bootstrap._setup_logging``: ``LambdaLoggerHandler`` with the text format
   ``[%(levelname)s]\\t%(asctime)s.%(msecs)03dZ\\t%(aws_request_id)s\\t%(message)s\\n`` in UTC);
   only for the call, so the harness's own warnings outside calls keep Python's defaults.
+* A module imported outside any call, as a test file is collected (a unit test importing the
+  handler module), makes its Powertools Logger then: :func:`routing` puts the streams in place
+  for that time (the pytest plugin does, around collection), so the Logger binds them too.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 #: The calling thread's invocation: its log buffer and request id (unset outside a call).
@@ -66,6 +75,10 @@ class _RoutedStream(io.TextIOBase):
     def encoding(self) -> str:  # type: ignore[override]
         return str(getattr(self._through(), "encoding", "utf-8"))
 
+    def __getattr__(self, name: str) -> Any:
+        # Anything else a stream offers (``buffer``, ``errors``...): the underlying stream's.
+        return getattr(self._through(), name)
+
 
 _STDOUT = _RoutedStream("stdout")
 _STDERR = _RoutedStream("stderr")
@@ -78,11 +91,28 @@ class _LambdaLogHandler(logging.Handler):
         buffer = getattr(_LOCAL, "buffer", None)
         if buffer is None:  # another thread's record (the harness's, a server's)
             return
+        if _powertools_record(record):
+            return
         record.aws_request_id = getattr(_LOCAL, "request_id", "")
         try:
             buffer.write(self.format(record))
         except Exception:  # as logging does: a bad record never fails the call
             self.handleError(record)
+
+
+def _powertools_record(record: logging.LogRecord) -> bool:
+    """A record of a Powertools Logger, which writes it itself: Powertools puts a filter on the
+    root logger's handlers when a Logger is made so that they skip its records (its
+    ``SuppressFilter``; unless ``POWERTOOLS_LOG_DEDUPLICATION_DISABLED``). A Logger made
+    outside any call (a test imported the module) never saw this handler: the same rule here."""
+    loggers = logging.Logger.manager.loggerDict
+    name = record.name
+    while name:
+        if getattr(loggers.get(name), "powertools_handler", None) is not None:
+            flag = os.environ.get("POWERTOOLS_LOG_DEDUPLICATION_DISABLED", "false")
+            return flag.strip().lower() not in ("1", "y", "yes", "t", "true", "on")
+        name = name.rpartition(".")[0]
+    return False
 
 
 _FORMATTER = logging.Formatter(
@@ -99,12 +129,31 @@ _calls = 0
 _LOCK = threading.Lock()
 
 
-def begin() -> io.StringIO:
-    """Start capturing this thread's output; returns the call's log buffer."""
+def _install() -> None:
     if sys.stdout is not _STDOUT:
         _STDOUT.target, sys.stdout = sys.stdout, _STDOUT
     if sys.stderr is not _STDERR:
         _STDERR.target, sys.stderr = sys.stderr, _STDERR
+
+
+@contextmanager
+def routing() -> Iterator[None]:
+    """The routed streams in place for a while (outside any call, writes pass through), then
+    ``sys.stdout`` and ``sys.stderr`` as they were."""
+    before = sys.stdout, sys.stderr
+    _install()
+    try:
+        yield
+    finally:
+        if sys.stdout is _STDOUT:
+            sys.stdout = before[0]
+        if sys.stderr is _STDERR:
+            sys.stderr = before[1]
+
+
+def begin() -> io.StringIO:
+    """Start capturing this thread's output; returns the call's log buffer."""
+    _install()
     buffer = _LOCAL.buffer = io.StringIO()
     _LOCAL.request_id = ""
     global _calls
