@@ -113,14 +113,7 @@ class ModuleNamespaces:
             # handler module itself, to read or patch it) belong to every namespace of the
             # folders, whatever the configuration: one object each, the test's.
             known = self._loaded_outside.setdefault(roots, {})
-            outside = self._outside.setdefault(roots, {})
-            for name, module in list(sys.modules.items()):
-                if name in known or outside.get(name) is module:
-                    continue
-                if _under(_origin(module), roots):
-                    known[name] = module
-                else:
-                    outside[name] = module
+            self._sort_new(roots, known)
             space = self._spaces[key] = dict(known)
         for name, module in space.items():
             current = sys.modules.get(name)
@@ -144,20 +137,24 @@ class ModuleNamespaces:
         key = self._active
         if key is None or len(sys.modules) == self._seen:
             return
-        roots = key[0]
-        space = self._spaces[key]
-        # Each module is examined once per namespace: after a handler's first import
-        # (Powertools, boto3: thousands of modules), every later settle would otherwise
-        # resolve and compare the path of every module again.
+        self._sort_new(key[0], self._spaces[key])
+        self._seen = len(sys.modules)
+
+    def _sort_new(self, roots: Roots, into: dict[str, ModuleType]) -> None:
+        """The modules in ``sys.modules`` of ``roots`` that ``into`` lacks join it.
+
+        Each module is examined once per set of folders: after a handler's first import
+        (Powertools, boto3: thousands of modules), every later pass would otherwise resolve
+        and compare the path of every module again.
+        """
         outside = self._outside.setdefault(roots, {})
         for name, module in list(sys.modules.items()):
-            if name in space or outside.get(name) is module:
+            if name in into or outside.get(name) is module:
                 continue
             if _under(_origin(module), roots):
-                space[name] = module
+                into[name] = module
             else:
                 outside[name] = module
-        self._seen = len(sys.modules)
 
     def forget(self, roots: Roots) -> None:
         """Drop the modules of ``roots``, in every configuration: the next call imports the code

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
+
+from harness.stack import FunctionSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_TEMPLATE = ROOT / "template.yaml"
 FIXTURE_TEMPLATE = ROOT / "tests" / "harness" / "invokers" / "fixtures" / "template.yaml"
 #: What the command line of an emulator or a Python runtime process contains.
 MARKERS = ("aws-lambda-rie", "awslambdaric", "aws-lambda-ric")
+
+
+def python_function(logical_id: str, code_uri: Path, handler: str, **fields: Any) -> FunctionSpec:
+    """A Python 3.11 function of 128 MB in ``code_uri``, named ``stack-<logical_id>`` unless
+    ``fields`` say otherwise (an invoker test's function, without a template)."""
+    values: dict[str, Any] = {
+        "runtime": "python3.11",
+        "timeout": 30.0,
+        "memory_size": 128,
+        "environment": {},
+        "architectures": ("x86_64",),
+        "function_name": f"stack-{logical_id}",
+        **fields,
+    }
+    return FunctionSpec(logical_id=logical_id, code_uri=code_uri, handler=handler, **values)
 
 
 def lambda_processes(sessions: Collection[int]) -> list[str]:

@@ -22,3 +22,20 @@ def import_plugin_modules() -> None:
     with CognitoPool(TEMPLATE) as pool:
         pool.emulator.snapshot()
         pool.client.list_users(UserPoolId=pool.user_pool_id)
+
+
+def pre_sign_up_template(handler: str, *, code: str, parameters: str = "", extra: str = "") -> str:
+    """A SAM template: a pool, its client and one Python pre sign-up function (``handler`` in
+    the folder ``code``), with ``parameters`` (YAML lines under Parameters) and ``extra``
+    (YAML lines under the function's Properties)."""
+    return (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        f"Parameters:\n  Run: {{Type: String, Default: '0'}}\n{parameters}"
+        "Resources:\n"
+        "  Pool: {Type: AWS::Cognito::UserPool}\n"
+        "  PoolClient: {Type: AWS::Cognito::UserPoolClient, Properties: {UserPoolId: !Ref Pool}}\n"
+        "  PreSignUpFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        f"      CodeUri: {code}/\n      Handler: {handler}\n      Runtime: python3.11\n{extra}"
+        "      Events:\n"
+        "        Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}\n"
+    )

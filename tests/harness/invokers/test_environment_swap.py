@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.invokers.inprocess import InProcessInvoker
-from harness.stack import FunctionSpec
+from tests.support.invokers import python_function
 
 # Slow: starts Python processes (a child of the handler, and one after the call).
 pytestmark = pytest.mark.slow
@@ -43,19 +43,15 @@ def test_the_functions_variables_are_set_for_its_call_and_the_harnesss_put_back(
     (tmp_path / "swap_handler.py").write_text(HANDLER)
     monkeypatch.setenv("SWAP_CHANGED", "the harness's")
     monkeypatch.delenv("SWAP_REMOVED", raising=False)
-    function = FunctionSpec(
-        logical_id="SwapFunction",
-        code_uri=tmp_path,
-        handler="swap_handler.handler",
-        runtime="python3.11",
-        timeout=30,
-        memory_size=128,
+    function = python_function(
+        "SwapFunction",
+        tmp_path,
+        "swap_handler.handler",
         environment={
             "SWAP_GREETING": "hello",
             "SWAP_CHANGED": "for the function",
             "SWAP_REMOVED": "for the function",
         },
-        architectures=("x86_64",),
         function_name="stack-SwapFunction-1",
     )
     invoker = InProcessInvoker()

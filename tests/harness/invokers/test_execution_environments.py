@@ -3,7 +3,6 @@ Lambda: another configuration imports the code again (a cold start); the same on
 
 from __future__ import annotations
 
-import dataclasses
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from harness.invokers import InProcessInvoker
 from harness.stack import FunctionSpec
+from tests.support.invokers import python_function
 
 APP = """\
 import os
@@ -33,18 +33,8 @@ def code(tmp_path: Path) -> Path:
 
 
 def spec(code: Path, greeting: str, **changes: Any) -> FunctionSpec:
-    function = FunctionSpec(
-        logical_id="GreeterFunction",
-        code_uri=code,
-        handler="app_env_greeting.handler",
-        runtime="python3.11",
-        timeout=3.0,
-        memory_size=128,
-        environment={"GREETING": greeting},
-        architectures=("x86_64",),
-        function_name="stack-GreeterFunction",
-    )
-    return dataclasses.replace(function, **changes)
+    fields = {"timeout": 3.0, "environment": {"GREETING": greeting}, **changes}
+    return python_function("GreeterFunction", code, "app_env_greeting.handler", **fields)
 
 
 def run(invoker: InProcessInvoker, function: FunctionSpec) -> tuple[dict[str, Any], bool]:

@@ -23,29 +23,21 @@ Globals:
     CodeUri: fn/
     Handler: sender_app.handler
     Runtime: python3.11
-    Environment:
-      Variables:
-        KEY_ARN: !GetAtt SenderKey.Arn
+    Environment: {Variables: {KEY_ARN: !GetAtt SenderKey.Arn}}
 Resources:
-  SenderKey:
-    Type: AWS::KMS::Key
+  SenderKey: {Type: AWS::KMS::Key}
   Pool:
     Type: AWS::Cognito::UserPool
     Properties:
       LambdaConfig:
-        KMSKeyID: !GetAtt SenderKey.Arn
         CustomSMSSender: {LambdaArn: !GetAtt SmsSender.Arn, LambdaVersion: V1_0}
+        KMSKeyID: !GetAtt SenderKey.Arn
+  SmsSender: {Type: AWS::Serverless::Function}
   SmsSenderPermission:
     Type: AWS::Lambda::Permission
-    Properties:
-      Action: lambda:InvokeFunction
-      FunctionName: !GetAtt SmsSender.Arn
-      Principal: cognito-idp.amazonaws.com
-      SourceArn: !GetAtt Pool.Arn
-  SmsSender:
-    Type: AWS::Serverless::Function
-  Unwired:
-    Type: AWS::Serverless::Function
+    Properties: {Action: lambda:InvokeFunction, FunctionName: !GetAtt SmsSender.Arn,
+                 Principal: cognito-idp.amazonaws.com, SourceArn: !GetAtt Pool.Arn}
+  Unwired: {Type: AWS::Serverless::Function}
 """
 
 APP = """\

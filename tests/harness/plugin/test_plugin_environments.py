@@ -8,31 +8,14 @@ import textwrap
 
 import pytest
 
-from tests.support.pytester import import_plugin_modules
+from tests.support.pytester import import_plugin_modules, pre_sign_up_template
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Parameters:
-  Greeting: {Type: String}
-  Run: {Type: String, Default: "0"}
-Resources:
-  Pool:
-    Type: AWS::Cognito::UserPool
-  PoolClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties: {UserPoolId: !Ref Pool}
-  GreeterFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: greeter/
-      Handler: greeter_app.handler
-      Runtime: python3.11
-      Environment:
-        Variables:
-          GREETING: !Ref Greeting
-      Events:
-        Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}
-"""
+TEMPLATE = pre_sign_up_template(
+    "greeter_app.handler",
+    code="greeter",
+    parameters="  Greeting: {Type: String}\n",
+    extra="      Environment: {Variables: {GREETING: !Ref Greeting}}\n",
+)
 
 APP = """\
 import os

@@ -6,27 +6,9 @@ import textwrap
 
 import pytest
 
-from tests.support.pytester import import_plugin_modules
+from tests.support.pytester import import_plugin_modules, pre_sign_up_template
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Parameters:
-  Run: {Type: String, Default: "0"}
-Resources:
-  Pool:
-    Type: AWS::Cognito::UserPool
-  PoolClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties: {UserPoolId: !Ref Pool}
-  PreSignUpFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: functions/
-      Handler: logging_hooks.pre_sign_up
-      Runtime: python3.11
-      Events:
-        Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}
-"""
+TEMPLATE = pre_sign_up_template("logging_hooks.pre_sign_up", code="functions")
 
 HOOKS = """\
 import logging
