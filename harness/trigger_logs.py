@@ -91,13 +91,18 @@ class _LambdaLogHandler(logging.Handler):
         buffer = getattr(_LOCAL, "buffer", None)
         if buffer is None:  # another thread's record (the harness's, a server's)
             return
-        if _powertools_record(record):
+        if f"{record.name}.".startswith(_NOT_THE_FUNCTIONS) or _powertools_record(record):
             return
         record.aws_request_id = getattr(_LOCAL, "request_id", "")
         try:
             buffer.write(self.format(record))
         except Exception:  # as logging does: a bad record never fails the call
             self.handleError(record)
+
+
+#: Loggers of the machinery that runs in the trigger's thread in-process (a trigger's Cognito
+#: or AWS call reaches the emulator and moto there), never in the function's CloudWatch stream.
+_NOT_THE_FUNCTIONS = ("harness.", "moto.", "werkzeug.")
 
 
 def _powertools_record(record: logging.LogRecord) -> bool:
