@@ -10,12 +10,12 @@ logs never mix into its report and land in ``InvokeResult.logs``.
 Three paths, one buffer per call (so stdout and stderr lines keep their order, as in one
 CloudWatch stream):
 
-* ``sys.stdout`` / ``sys.stderr`` are one process-wide :class:`_RoutedStream` each. Installed
-  again at every call if something else took their place since: pytest's capture (fd or sys)
-  puts its own stream back at every test phase, which is why a stream installed once, when the
-  invoker was made, missed every later call's ``print`` under pytest. Objects that keep the
-  stream they saw (Powertools' Logger binds ``sys.stdout`` when a module creates it) keep
-  routing through it, since it is always the same object.
+* ``sys.stdout`` / ``sys.stderr`` are one process-wide :class:`_RoutedStream` each, put in
+  place for each call and taken out after it: pytest's capture (fd or sys) puts its own stream
+  back at every test phase, which is why a stream installed once, when the invoker was made,
+  missed every later call's ``print`` under pytest. Objects that keep the stream they saw
+  (Powertools' Logger binds ``sys.stdout`` when a module creates it) keep routing through it,
+  since it is always the same object; outside calls it writes where ``sys.stdout`` does.
 * The root logger gets Lambda's own handler during the call, as the Python runtime installs it
   (awslambdaric ``bootstrap._setup_logging``: ``LambdaLoggerHandler`` with the text format
   ``[%(levelname)s]\\t%(asctime)s.%(msecs)03dZ\\t%(aws_request_id)s\\t%(message)s\\n`` in UTC);
@@ -77,6 +77,8 @@ class _RoutedStream(io.TextIOBase):
 
     def __getattr__(self, name: str) -> Any:
         # Anything else a stream offers (``buffer``, ``errors``...): the underlying stream's.
+        if name in ("name", "target"):  # (not set yet: a copy being made)
+            raise AttributeError(name)
         return getattr(self._through(), name)
 
 
@@ -132,40 +134,56 @@ _HANDLER.setFormatter(_FORMATTER)
 #: logger until the last one ends.
 _calls = 0
 _LOCK = threading.Lock()
+#: ``sys.stdout`` and ``sys.stderr`` before the first call began.
+_before: tuple[Any, Any] = (None, None)
 
 
-def _install() -> None:
-    if sys.stdout is not _STDOUT:
-        _STDOUT.target, sys.stdout = sys.stdout, _STDOUT
-    if sys.stderr is not _STDERR:
-        _STDERR.target, sys.stderr = sys.stderr, _STDERR
+def _install() -> tuple[Any, Any]:
+    """The routed streams as ``sys.stdout`` and ``sys.stderr``; what those were."""
+    before = sys.stdout, sys.stderr
+    if before[0] is not _STDOUT:
+        _STDOUT.target, sys.stdout = before[0], _STDOUT
+    if before[1] is not _STDERR:
+        _STDERR.target, sys.stderr = before[1], _STDERR
+    return before
+
+
+def _uninstall(before: tuple[Any, Any]) -> None:
+    if sys.stdout is _STDOUT:
+        sys.stdout = before[0]
+    if sys.stderr is _STDERR:
+        sys.stderr = before[1]
 
 
 @contextmanager
 def routing() -> Iterator[None]:
     """The routed streams in place for a while (outside any call, writes pass through), then
     ``sys.stdout`` and ``sys.stderr`` as they were."""
-    before = sys.stdout, sys.stderr
-    _install()
+    before = _install()
     try:
         yield
     finally:
-        if sys.stdout is _STDOUT:
-            sys.stdout = before[0]
-        if sys.stderr is _STDERR:
-            sys.stderr = before[1]
+        _uninstall(before)
 
 
 def begin() -> io.StringIO:
-    """Start capturing this thread's output; returns the call's log buffer."""
-    _install()
+    """Start capturing this thread's output; returns the call's log buffer.
+
+    The streams and the root handler are in place from the first call that begins to the last
+    that ends (calls on other threads may overlap: a trigger's own Cognito call runs another
+    trigger on the worker thread), then put back: nothing of the harness's stays as
+    ``sys.stdout`` where a test's ``capsys`` could take it for the stream to restore.
+    """
+    global _calls, _before
+    with _LOCK:
+        if _calls == 0:
+            _before = _install()
+            logging.root.addHandler(_HANDLER)
+        else:
+            _install()  # (in case something took their place meanwhile)
+        _calls += 1
     buffer = _LOCAL.buffer = io.StringIO()
     _LOCAL.request_id = ""
-    global _calls
-    with _LOCK:
-        _calls += 1
-        if _calls == 1:
-            logging.root.addHandler(_HANDLER)
     return buffer
 
 
@@ -182,3 +200,4 @@ def end() -> None:
         _calls -= 1
         if _calls == 0:
             logging.root.removeHandler(_HANDLER)
+            _uninstall(_before)

@@ -27,7 +27,7 @@ def pre_sign_up(event, context):
     return event
 """
 
-# Three tests: pytest puts its capture stream back at every phase of every test, and the first
+# Several tests: pytest puts its capture stream back at every phase of every test, and the first
 # test's import (Powertools' Logger binding sys.stdout) must keep routing in the next ones.
 # (Each its own stack, by an unused parameter: restoring a pool's snapshot in a second
 # pytester run of one process finds no pool, an artefact of in-process pytester runs.)
@@ -63,6 +63,18 @@ def test_second_after_capsys(cognito_pool, capsys):
 @pytest.mark.cognito(parameters={"Run": "3"})
 def test_third(cognito_pool):
     check(sign_up_and_logs(cognito_pool, "cy"), "cy")
+
+@pytest.fixture
+def signed_up(cognito_pool):
+    check(sign_up_and_logs(cognito_pool, "eve"), "eve")  # a trigger runs before capsys starts
+    yield cognito_pool
+    print("the fixture's teardown line")  # after capsys has ended
+
+@pytest.mark.cognito(parameters={"Run": "5"})
+def test_capsys_after_a_fixture_that_ran_a_trigger(signed_up, capsys):
+    check(sign_up_and_logs(signed_up, "fay"), "fay")
+    print("mine")
+    assert capsys.readouterr().out == "mine\\n"
 """
 
 
@@ -75,7 +87,7 @@ def test_trigger_logs_land_in_invocation_logs_under_each_capture_mode(
     (pytester.mkdir("functions") / "logging_hooks.py").write_text(HOOKS)
     pytester.makepyfile(test_it=textwrap.dedent(TESTS))
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", capture)
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
     # ...and none of it leaks into the run's own output
     assert "print line for" not in result.stdout.str()
 
@@ -102,4 +114,4 @@ def test_a_handler_module_the_test_file_imports_still_logs_to_the_invocation(
         )
     )
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
