@@ -3,7 +3,11 @@
 ``pytester.runpytest_inprocess`` forgets, after each run, every module the run imported. The
 plugin imports moto, boto3's models and the emulator only when a test first uses a pool, so
 each in-process run would import them all again (seconds). :func:`import_plugin_modules`
-imports them once in the test process, where pytester keeps them.
+imports them once in the test process, where pytester keeps them: call it when the test module
+is collected. Modules first imported inside a test that uses the ``pytester`` fixture are
+forgotten after that test, some of them only: moto's models imported again by the next run
+are then not the ones the emulator's modules hold, and a pool restored from a snapshot is
+missing.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ def pre_sign_up_template(handler: str, *, code: str, parameters: str = "", extra
     (YAML lines under the function's Properties)."""
     return (
         "Transform: AWS::Serverless-2016-10-31\n"
-        f"Parameters:\n  Run: {{Type: String, Default: '0'}}\n{parameters}"
-        "Resources:\n"
+        + (f"Parameters:\n{parameters}" if parameters else "")
+        + "Resources:\n"
         "  Pool: {Type: AWS::Cognito::UserPool}\n"
         "  PoolClient: {Type: AWS::Cognito::UserPoolClient, Properties: {UserPoolId: !Ref Pool}}\n"
         "  PreSignUpFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"

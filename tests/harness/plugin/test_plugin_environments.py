@@ -17,6 +17,8 @@ TEMPLATE = pre_sign_up_template(
     extra="      Environment: {Variables: {GREETING: !Ref Greeting}}\n",
 )
 
+import_plugin_modules()  # at collection (tests/support/pytester.py says why)
+
 APP = """\
 import os
 
@@ -30,9 +32,7 @@ def handler(event, context):
     return event
 """
 
-# `Run` changes no variable of the function: the third test is the first one's configuration.
-# (It also keeps each test on a stack of its own: restoring a pool's snapshot in a second
-# pytester run of one process finds no pool, an artefact of in-process pytester runs.)
+# The third test has the first one's parameters: the same stack, its pool from the snapshot.
 TESTS = """\
 import pytest
 
@@ -42,17 +42,17 @@ def sign_up(cognito_pool, name):
         UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
     return cognito_pool.invocations_of("PreSignUp")[-1]
 
-@pytest.mark.cognito(parameters={"Greeting": "ann", "Run": "1"})
+@pytest.mark.cognito(parameters={"Greeting": "ann"})
 def test_ann(cognito_pool):
     run = sign_up(cognito_pool, "ann")
     assert "cold start for ann" in run.logs and run.init_duration_ms is not None
 
-@pytest.mark.cognito(parameters={"Greeting": "bob", "Run": "2"})
+@pytest.mark.cognito(parameters={"Greeting": "bob"})
 def test_bob_gets_a_cold_start(cognito_pool):
     run = sign_up(cognito_pool, "bob")
     assert "cold start for bob" in run.logs and run.init_duration_ms is not None
 
-@pytest.mark.cognito(parameters={"Greeting": "ann", "Run": "3"})
+@pytest.mark.cognito(parameters={"Greeting": "ann"})
 def test_ann_again_is_warm(cognito_pool):
     run = sign_up(cognito_pool, "ann")
     assert "cold start" not in run.logs and run.init_duration_ms is None
@@ -62,7 +62,6 @@ def test_ann_again_is_warm(cognito_pool):
 def test_other_parameters_import_the_function_again_and_the_same_stay_warm(
     pytester: pytest.Pytester,
 ) -> None:
-    import_plugin_modules()
     pytester.makefile(".yaml", template=TEMPLATE)
     (pytester.mkdir("greeter") / "greeter_app.py").write_text(APP)
     pytester.makepyfile(test_it=textwrap.dedent(TESTS))

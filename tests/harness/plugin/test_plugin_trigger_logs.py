@@ -9,6 +9,7 @@ import pytest
 from tests.support.pytester import import_plugin_modules, pre_sign_up_template
 
 TEMPLATE = pre_sign_up_template("logging_hooks.pre_sign_up", code="functions")
+import_plugin_modules()  # at collection (tests/support/pytester.py says why)
 
 HOOKS = """\
 import logging
@@ -29,8 +30,6 @@ def pre_sign_up(event, context):
 
 # Several tests: pytest puts its capture stream back at every phase of every test, and the first
 # test's import (Powertools' Logger binding sys.stdout) must keep routing in the next ones.
-# (Each its own stack, by an unused parameter: restoring a pool's snapshot in a second
-# pytester run of one process finds no pool, an artefact of in-process pytester runs.)
 TESTS = """\
 import re
 
@@ -50,17 +49,14 @@ def check(logs, name):
         r"^\\[WARNING\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t[0-9a-f-]{36}\\t"
         + f"logging line for {name}$", logs, re.M), logs
 
-@pytest.mark.cognito(parameters={"Run": "1"})
 def test_first(cognito_pool):
     check(sign_up_and_logs(cognito_pool, "ann"), "ann")
 
-@pytest.mark.cognito(parameters={"Run": "2"})
 def test_second_after_capsys(cognito_pool, capsys):
     print("the test's own line")
     check(sign_up_and_logs(cognito_pool, "bob"), "bob")
     assert capsys.readouterr().out == "the test's own line\\n"  # nothing of the trigger's
 
-@pytest.mark.cognito(parameters={"Run": "3"})
 def test_third(cognito_pool):
     check(sign_up_and_logs(cognito_pool, "cy"), "cy")
 
@@ -70,7 +66,6 @@ def signed_up(cognito_pool):
     yield cognito_pool
     print("the fixture's teardown line")  # after capsys has ended
 
-@pytest.mark.cognito(parameters={"Run": "5"})
 def test_capsys_after_a_fixture_that_ran_a_trigger(signed_up, capsys):
     check(sign_up_and_logs(signed_up, "fay"), "fay")
     print("mine")
@@ -82,7 +77,6 @@ def test_capsys_after_a_fixture_that_ran_a_trigger(signed_up, capsys):
 def test_trigger_logs_land_in_invocation_logs_under_each_capture_mode(
     pytester: pytest.Pytester, capture: str
 ) -> None:
-    import_plugin_modules()
     pytester.makefile(".yaml", template=TEMPLATE)
     (pytester.mkdir("functions") / "logging_hooks.py").write_text(HOOKS)
     pytester.makepyfile(test_it=textwrap.dedent(TESTS))
@@ -97,7 +91,6 @@ def test_a_handler_module_the_test_file_imports_still_logs_to_the_invocation(
 ) -> None:
     """A unit test file importing the handler makes its Powertools Logger while pytest collects
     it, outside any invocation: its lines still reach the invocation's log, once each."""
-    import_plugin_modules()
     pytester.makefile(".yaml", template=TEMPLATE)
     (pytester.mkdir("functions") / "logging_hooks.py").write_text(HOOKS)
     pytester.makeini("[pytest]\npythonpath = functions\n")
@@ -106,7 +99,6 @@ def test_a_handler_module_the_test_file_imports_still_logs_to_the_invocation(
         + textwrap.dedent(TESTS)
         + textwrap.dedent(
             """
-            @pytest.mark.cognito(parameters={"Run": "4"})
             def test_powertools_lines_are_not_written_twice(cognito_pool):
                 logs = sign_up_and_logs(cognito_pool, "dee")
                 assert logs.count("powertools line for dee") == 1, logs
