@@ -125,3 +125,16 @@ def test_the_projects_sender_runs_on_a_generated_event(mode: str, tmp_path: Path
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_deployed_function_is_not_handed_a_placeholder(stack: Path) -> None:
+    event = generated("CustomSMSSender_SignUp", stack.parent)
+    result = cli(
+        "invoke", "SmsSender", "-e", str(event), "--template", str(stack), "--invoke", "lambda",
+        "--stack-name", "not-deployed",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "Error: request.code is the generated placeholder, not an AWS Encryption SDK message the "
+        "deployed function can decrypt"
+    )
