@@ -340,6 +340,11 @@ class Emulator:
         """The app client's secret, when it has one (GenerateSecret)."""
         return self.target.client_secret
 
+    def secret_hash(self, username: str) -> str | None:
+        """SECRET_HASH for ``username`` with the app client's (emulated) secret, as the app's
+        code computes it with the deployed one; None when the client has no secret."""
+        return self.target.secret_hash(username)
+
     def find_user(self, username: str) -> CognitoIdpUser | None:
         return self.target.find_user(username)
 

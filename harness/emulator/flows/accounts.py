@@ -24,7 +24,7 @@ def existing_user(ctx: CallContext, username: Any) -> CognitoIdpUser:
 
 def user_with_code(ctx: CallContext, params: Mapping[str, Any]) -> CognitoIdpUser:
     """The user a Confirm* call names, once its SecretHash and ConfirmationCode are right."""
-    ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
+    ctx.check_secret_hash(params.get("Username"), params, "SecretHash")
     user = existing_user(ctx, params.get("Username"))
     check_code(ctx, params.get("ConfirmationCode"))
     return user

@@ -195,7 +195,7 @@ def refresh(ctx: CallContext, auth: Mapping[str, Any]) -> dict[str, Any]:
     if not entry:
         raise errors.NotAuthorizedException("Invalid Refresh Token")
     _, username, _ = entry
-    ctx.check_secret_hash(username, auth.get("SECRET_HASH"))
+    ctx.check_secret_hash(username, auth, "SECRET_HASH")
     user = ctx.find_user(username)
     if user is None:
         raise errors.NotAuthorizedException("Invalid Refresh Token")
