@@ -305,6 +305,8 @@ def to_table(
             lines.extend(
                 _wrap(f"{result.record.error.code}: {result.record.error.message}", indent, width)
             )
+            if result.record.error.detail:
+                lines.extend(_wrap(f"({result.record.error.detail})", indent, width))
         for invocation in result.record.invocations:
             if invocation.runtime_error is not None:
                 text = f"{invocation.function}: {invocation.runtime_error}"
@@ -418,6 +420,8 @@ def to_markdown(report: ReplayResult) -> str:
         outcome = result.record.outcome
         if outcome["status"] == "error":
             shown = f"❌ `{outcome['code']}`: {outcome['message']}"
+            if outcome.get("detail"):
+                shown += f" ({outcome['detail']})"
         elif outcome["status"] == "challenge":
             shown = f"challenge `{outcome['challenge']}`"
         else:
@@ -444,6 +448,8 @@ def call_line(result: CallResult, *, color: bool = False) -> str:
     outcome = _outcome_text(result)
     if result.record.error is not None:
         outcome = f"✗ {result.record.error.code}: {result.record.error.message}"
+        if result.record.error.detail:
+            outcome += f" ({result.record.error.detail})"
     for invocation in result.record.invocations:
         if invocation.runtime_error is not None:
             outcome += f" ({invocation.function}: {invocation.runtime_error})"

@@ -111,7 +111,8 @@ class CallRecord:
     @property
     def outcome(self) -> dict[str, Any]:
         if self.error is not None:
-            return {"status": "error", **self.error.to_dict()}
+            detail = {"detail": self.error.detail} if self.error.detail else {}
+            return {"status": "error", **self.error.to_dict(), **detail}
         response = self.response or {}
         if "AuthenticationResult" in response:
             return {"status": "tokens"}

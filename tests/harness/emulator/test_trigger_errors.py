@@ -12,6 +12,7 @@ from harness.emulator import Emulator
 from harness.emulator.service import OPERATIONS
 from harness.results import CallRecord
 from harness.settings import Settings
+from tests.harness.emulator.test_secrets import report_text
 from tests.support.emulator import (
     EMAIL,
     METADATA,
@@ -400,3 +401,33 @@ def test_handler_missing_from_its_module_is_handler_not_found(
     code, message = error_of(initiate(emu))
     assert code == "UnexpectedLambdaException"
     assert message == "PreAuthentication invocation failed due to error Runtime.HandlerNotFound."
+
+
+@pytest.mark.parametrize(
+    ("answer", "named"),
+    [
+        ({"challengeName": "CUSTOM_SRP_CHALLENGE"}, "has challengeName 'CUSTOM_SRP_CHALLENGE'"),
+        ({"challengeName": "PASSWORD_VERIFIER"}, "PASSWORD_VERIFIER only right after SRP_A"),
+        ({}, "has no challengeName and neither issueTokens nor failAuthentication true"),
+    ],
+)
+def test_an_unknown_challenge_name_from_define_names_the_trigger_and_the_field(
+    emu: Emulator, answer: dict[str, Any], named: str
+) -> None:
+    # Cognito's answer is its generic one (no AWS page names another); the report adds which
+    # trigger answered what, in which field.
+    recorder.SCRIPT["DefineAuthChallenge"] = {"issueTokens": False, **answer}
+
+    record = initiate(emu, flow="CUSTOM_AUTH", auth={"USERNAME": "alice"})
+
+    assert error_of(record) == UNRECOGNIZABLE
+    assert record.error is not None
+    assert record.error.detail is not None
+    assert record.error.detail.startswith("DefineAuthChallenge's response ")
+    assert named in record.error.detail
+    assert "Cognito accepts CUSTOM_CHALLENGE" in record.error.detail
+    assert record.outcome["detail"] == record.error.detail
+    assert record.error.to_dict() == dict(zip(("code", "message"), UNRECOGNIZABLE, strict=True))
+    text = report_text(emu)
+    assert "(DefineAuthChallenge's response " in text  # the table and the markdown
+    assert '"detail": "DefineAuthChallenge' in text  # the JSON
