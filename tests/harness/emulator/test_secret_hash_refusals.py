@@ -3,85 +3,58 @@ code and message (harness.cognito.refusals); a client without one refuses a hash
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.emulator import Emulator
-from harness.stack import load_stack
+from harness.settings import Settings
+from harness.stack import Stack
+from tests.support.emulator import MakeEmulator, initiate, recording_stack
 
-TEMPLATE = """\
-Resources:
-  Pool:
-    Type: AWS::Cognito::UserPool
-    Properties:
-      UserPoolName: secret-client
-      AutoVerifiedAttributes: [email]
-  ServerClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties:
-      UserPoolId: !Ref Pool
-      GenerateSecret: true
-      ExplicitAuthFlows:
-        - ALLOW_ADMIN_USER_PASSWORD_AUTH
-        - ALLOW_USER_PASSWORD_AUTH
-        - ALLOW_USER_SRP_AUTH
-        - ALLOW_CUSTOM_AUTH
-        - ALLOW_REFRESH_TOKEN_AUTH
-  PublicClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties:
-      UserPoolId: !Ref Pool
-      ExplicitAuthFlows: [ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_USER_PASSWORD_AUTH]
-"""
 PASSWORD = "Passw0rd!demo"
 NOT_RECEIVED = "Client {} is configured with secret but SECRET_HASH was not received"
 UNVERIFIED = "Unable to verify secret hash for client {}"
 
 
+def with_secret(stack: Stack) -> Stack:
+    """The stack with its app client given a secret (GenerateSecret: true)."""
+    [(logical_id, client)] = stack.clients.items()
+    secret = dataclasses.replace(
+        client, generate_secret=True, properties={**client.properties, "GenerateSecret": True}
+    )
+    return dataclasses.replace(stack, clients={logical_id: secret})
+
+
 @pytest.fixture(scope="module")
-def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    path: Path = tmp_path_factory.mktemp("secret") / "template.yaml"
-    path.write_text(TEMPLATE)
-    with Emulator(load_stack(path), client="ServerClient") as emulator:
+def emu() -> Iterator[Emulator]:
+    """The recording stack (every trigger wired), its client with a secret, and alice."""
+    with Emulator(with_secret(recording_stack()), settings=Settings()) as emulator:
         emulator.add_user("alice", password=PASSWORD, attributes={"email": "a@example.com"})
         yield emulator
 
 
-def _refresh_token(emu: Emulator) -> str:
-    auth = {"USERNAME": "alice", "PASSWORD": PASSWORD}
-    record = emu.call(
-        "AdminInitiateAuth",
-        {
-            "UserPoolId": emu.user_pool_id,
-            "ClientId": emu.client_id,
-            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-            "AuthParameters": auth,
-        },
-        act_as_sdk=True,
-    )
+def _admin_sign_in(emu: Emulator, username: str) -> dict[str, Any]:
+    """A password sign-in with the hash the app computes: what the flows under test start from."""
+    secret_hash = emu.secret_hash(username)
+    assert secret_hash is not None
+    auth = {"USERNAME": username, "PASSWORD": PASSWORD, "SECRET_HASH": secret_hash}
+    record = initiate(emu, auth=auth)
     assert record.response is not None, record.error
-    return str(record.response["AuthenticationResult"]["RefreshToken"])
+    return record.response
+
+
+def _refresh_token(emu: Emulator) -> str:
+    return str(_admin_sign_in(emu, "alice")["AuthenticationResult"]["RefreshToken"])
 
 
 def _session(emu: Emulator, username: str) -> str:
     emu.add_user(username, password=PASSWORD, status="FORCE_CHANGE_PASSWORD")
-    auth = {"USERNAME": username, "PASSWORD": PASSWORD}
-    record = emu.call(
-        "AdminInitiateAuth",
-        {
-            "UserPoolId": emu.user_pool_id,
-            "ClientId": emu.client_id,
-            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-            "AuthParameters": auth,
-        },
-        act_as_sdk=True,
-    )
-    assert record.response is not None, record.error
-    assert record.response["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
-    return str(record.response["Session"])
+    response = _admin_sign_in(emu, username)
+    assert response["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    return str(response["Session"])
 
 
 def _auth(flow: str, **auth: str) -> Callable[[Emulator], dict[str, Any]]:
@@ -159,10 +132,11 @@ def test_a_wrong_hash_is_unverified_in_the_auth_parameters_too(emu: Emulator) ->
     assert refused.error.message == UNVERIFIED.format(emu.client_id)
 
 
-def test_a_client_without_secret_refuses_a_hash(emu: Emulator) -> None:
-    public = emu.client_ids["PublicClient"]
+def test_a_client_without_secret_refuses_a_hash(make_emulator: MakeEmulator) -> None:
+    emu = make_emulator()  # the recording stack's own client has no secret
+    emu.add_user("alice", password=PASSWORD)
     request = {
-        "ClientId": public,
+        "ClientId": emu.client_id,
         "AuthFlow": "USER_PASSWORD_AUTH",
         "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD, "SECRET_HASH": "eA=="},
     }
@@ -170,7 +144,7 @@ def test_a_client_without_secret_refuses_a_hash(emu: Emulator) -> None:
     assert refused.error is not None
     assert (refused.error.code, refused.error.message) == (
         "InvalidParameterException",
-        f"App client {public} is not configured for secret but secret hash was received",
+        f"App client {emu.client_id} is not configured for secret but secret hash was received",
     )
     del request["AuthParameters"]["SECRET_HASH"]  # type: ignore[attr-defined]
     assert emu.call("InitiateAuth", request).outcome["status"] == "tokens"

@@ -12,8 +12,11 @@ from botocore.exceptions import ClientError
 
 from harness.cognito import errors
 from harness.emulator.users import is_generated
+from harness.replay import load_replay
+from harness.replay.model import Replay, ReplayError
+from harness.replay.runner import run_replay
+from harness.stack import Stack
 from tests.harness.emulator.test_documented_fidelity import client_of, sign_in, with_pool
-from tests.harness.stack.test_own_stack_cli import run
 from tests.support.emulator import PASSWORD, MakeEmulator, claims, one_event, recording_stack
 
 
@@ -64,47 +67,8 @@ def test_a_pool_without_username_attributes_keeps_the_given_username(
         client_of(emu).admin_get_user(UserPoolId=emu.user_pool_id, Username="nobody")
 
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Pool:
-    Type: AWS::Cognito::UserPool
-    Properties:
-      UsernameAttributes: [email]
-      LambdaConfig:
-        PreAuthentication: !GetAtt PreAuth.Arn
-  Client:
-    Type: AWS::Cognito::UserPoolClient
-    Properties:
-      UserPoolId: !Ref Pool
-      ExplicitAuthFlows: [ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
-  PreAuth:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.11
-      CodeUri: fn/
-      Handler: app.handler
-  PreAuthPermission:
-    Type: AWS::Lambda::Permission
-    Properties:
-      Action: lambda:InvokeFunction
-      FunctionName: !GetAtt PreAuth.Arn
-      Principal: cognito-idp.amazonaws.com
-      SourceArn: !GetAtt Pool.Arn
-"""
-HANDLER = """\
-def handler(event, context):
-    # Cognito names the user by its generated username, never by the email it signs in with.
-    if event["userName"] != event["request"]["userAttributes"]["sub"]:
-        raise Exception("userName " + event["userName"] + " is not the generated username")
-    return event
-"""
-
-
-def _project(tmp_path: Path, setup_name: str) -> Path:
-    (tmp_path / "fn").mkdir()
-    (tmp_path / "fn" / "app.py").write_text(HANDLER)
-    (tmp_path / "template.yaml").write_text(TEMPLATE)
+def _replay(tmp_path: Path, setup_name: str) -> Replay:
+    """A JSON replay whose setup seeds ``setup_name`` and signs it in by that name."""
     calls = {
         "setup": {"users": [{"username": setup_name, "password": PASSWORD}]},
         "calls": [
@@ -123,21 +87,27 @@ def _project(tmp_path: Path, setup_name: str) -> Path:
     }
     path = tmp_path / "calls.json"
     path.write_text(json.dumps(calls))
-    return path
+    return load_replay([path], env={})
+
+
+def email_pool() -> Stack:
+    return with_pool(recording_stack(), UsernameAttributes=["email"])
 
 
 def test_a_replay_setup_user_is_signed_in_by_the_name_the_setup_gave(tmp_path: Path) -> None:
-    calls = _project(tmp_path, "zed@example.com")
-    result = run("replay", "-t", str(tmp_path / "template.yaml"), "--format", "json", str(calls))
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
-    assert report["calls"][0]["outcome"]["status"] == "tokens"
+    result = run_replay(_replay(tmp_path, "zed@example.com"), email_pool())
+
+    [call] = result.results
+    assert call.failures == []
+    assert call.record.outcome["status"] == "tokens"
+    event = one_event("PreAuthentication_Authentication")
+    assert is_generated(event["userName"])
+    assert event["userName"] == event["request"]["userAttributes"]["sub"]
+    assert event["request"]["userAttributes"]["email"] == "zed@example.com"
 
 
 def test_a_replay_setup_user_that_is_no_email_in_an_email_pool_is_refused(
     tmp_path: Path,
 ) -> None:
-    calls = _project(tmp_path, "zed")
-    result = run("replay", "-t", str(tmp_path / "template.yaml"), str(calls))
-    assert result.exit_code == 2
-    assert "user 'zed' cannot be created: Username should be an email." in result.stderr
+    with pytest.raises(ReplayError, match=r"user 'zed' cannot be created: Username should be an"):
+        run_replay(_replay(tmp_path, "zed"), email_pool())
