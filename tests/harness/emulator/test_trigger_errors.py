@@ -211,6 +211,42 @@ def test_trigger_response_of_the_wrong_types_is_unrecognizable_lambda_output(
     assert ran(record)[-1] == source
 
 
+@pytest.mark.parametrize(
+    ("source", "response", "call", "detail"),
+    [
+        (
+            *WRONG_TYPES[0],
+            "PreSignUp's response.autoConfirmUser is a string; Cognito takes a boolean there",
+        ),
+        (
+            *WRONG_TYPES[2],
+            "CustomMessage's response.emailMessage is an array; Cognito takes a string there",
+        ),
+        (
+            *WRONG_TYPES[-1],
+            "VerifyAuthChallengeResponse's response.answerCorrect is a string; "
+            "Cognito takes a boolean there",
+        ),
+    ],
+    ids=["PreSignUp", "CustomMessage", "Verify"],
+)
+def test_a_response_field_of_the_wrong_type_is_named_in_the_errors_detail(
+    emu: Emulator,
+    source: str,
+    response: dict[str, Any],
+    call: Callable[[Emulator], CallRecord],
+    detail: str,
+) -> None:
+    # Cognito's message names neither trigger nor field: the harness's detail does.
+    recorder.SCRIPT[source] = response
+
+    record = call(emu)
+
+    assert error_of(record) == UNRECOGNIZABLE
+    assert record.error is not None
+    assert record.error.detail == detail
+
+
 def test_custom_message_without_the_code_parameter_is_an_invalid_lambda_response(
     emu: Emulator,
 ) -> None:
