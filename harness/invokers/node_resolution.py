@@ -158,8 +158,11 @@ FILES: Final = {
 
 
 def node_arguments(folder: Path) -> list[str]:
-    """node's options that install the hooks, written into ``folder`` when they differ."""
-    for name, text in FILES.items():
+    """node's options that install the hooks (these and the AWS SDK v2's,
+    :mod:`harness.invokers.node_sdk_v2`), written into ``folder`` when they differ."""
+    from harness.invokers import node_sdk_v2
+
+    for name, text in {**FILES, **node_sdk_v2.FILES}.items():
         path = folder / name
         try:
             current = path.read_text(encoding="utf-8")
@@ -172,6 +175,8 @@ def node_arguments(folder: Path) -> list[str]:
     return [
         "--require",
         str(folder / "harness-task-root.cjs"),
+        "--require",
+        str(folder / "harness-aws-sdk-v2.cjs"),
         "--import",
         (folder / "harness-resolve-hook.mjs").as_uri(),
     ]
