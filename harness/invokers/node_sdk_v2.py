@@ -10,9 +10,10 @@ credentials with one.
 
 ``--require harness-aws-sdk-v2.cjs`` does for v2 what the variable does for v3: when a copy of
 v2 is loaded (``require`` or ``import`` of ``aws-sdk`` or ``aws-sdk/clients/...``, by the
-function or a library), its global configuration gets ``endpoint: AWS_ENDPOINT_URL`` (and path-style S3 addressing, which a local
-endpoint needs), as a developer would write ``AWS.config.update({endpoint})`` for a local AWS.
-An endpoint the code gives a client itself still wins, as with v3. Without
+function or a library), its global configuration gets ``endpoint: AWS_ENDPOINT_URL`` (and
+path-style S3 addressing, which a local endpoint needs), as a developer would write
+``AWS.config.update({endpoint})`` for a local AWS. An endpoint the code gives a client itself
+still wins, as with v3. Without
 ``AWS_ENDPOINT_URL`` (``--invoke sam`` with a template that does not declare it) nothing
 changes.
 """
