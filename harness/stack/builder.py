@@ -20,19 +20,15 @@ from harness.stack.permissions import PERMISSION_TYPE, permission_grant
 from harness.stack.schema import validate
 from harness.stack.specs import (
     CLIENT_TYPE,
-    FUNCTION_TYPES,
     GROUP_TYPE,
     PLACEHOLDER_RE,
-    POOL_RESOURCE_TYPES,
     POOL_TYPE,
     SAM_FUNCTION,
-    TABLE_TYPES,
     ClientSpec,
     FunctionSpec,
     InvokeGrant,
     PoolResourceSpec,
     PoolSpec,
-    Stack,
     TableSpec,
     unknown_trigger,
 )

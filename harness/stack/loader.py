@@ -149,9 +149,7 @@ def _declared_types(path: Path) -> frozenset[str] | None:
         resources = parse(path).get("Resources") or {}
     except Exception:  # an unreadable template: its error is the one kept
         return None
-    return frozenset(
-        str(res.get("Type")) for res in resources.values() if isinstance(res, Mapping)
-    )
+    return frozenset(str(res.get("Type")) for res in resources.values() if isinstance(res, Mapping))
 
 
 def _load(

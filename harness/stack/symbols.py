@@ -28,6 +28,7 @@ from harness.stack.specs import (
 #: The time bound on a parameter's AllowedPattern (``harness.patterns``).
 PATTERN_SECONDS: Final = 1.0
 
+
 class _NoValue:
     """AWS::NoValue: the property or list item it is in disappears."""
 
