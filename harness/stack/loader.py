@@ -274,20 +274,20 @@ def load_stack(
     for logical_id in sorted(needed & loaded.problems.keys()):
         raise loaded.problems[logical_id]
     for skipped in loaded.skipped:
-        if _needed(skipped, stack, needed):
+        if _needed(skipped, stack, needed, invoked=need_code is not None and bool(needed)):
             raise skipped.error
     return with_invoke_checks(stack)
 
 
-def _needed(skipped: _Skipped, stack: Stack, needed: set[str]) -> bool:
+def _needed(skipped: _Skipped, stack: Stack, needed: set[str], *, invoked: bool) -> bool:
     """Whether a nested stack that could not be read may hold what the command needs: a user
-    pool, or the function of a trigger outside the template or of ``need_code``."""
+    pool (unless the command runs given functions: ``harness invoke``), or the function of a
+    trigger outside the template or of ``need_code``."""
     declares = skipped.declares
+    missing = bool(needed - stack.functions.keys())
     if declares is None:
-        return not stack.pools or bool(needed - stack.functions.keys())
+        return missing or (not stack.pools and not invoked)
     if POOL_TYPE in declares:
         return True
-    wanted = bool(needed - stack.functions.keys()) or any(
-        pool.external_triggers for pool in stack.pools.values()
-    )
+    wanted = missing or any(pool.external_triggers for pool in stack.pools.values())
     return wanted and bool(declares & FUNCTION_TYPES)
