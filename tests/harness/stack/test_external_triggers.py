@@ -207,3 +207,15 @@ def test_a_custom_auth_whose_define_is_outside_the_template_is_configured_but_no
             {"UserPoolId": emu.user_pool_id, "ClientId": emu.client_id, **request},
         )
     assert invoker.invoked == [define]
+
+
+def test_a_test_asserting_it_ran_is_told_it_did_not(tmp_path: Path) -> None:
+    import pytest
+
+    from harness.testing import CognitoPool, TriggerAssertionError
+
+    with CognitoPool(stack(tmp_path)) as pool:
+        pool.add_user("alice", "Passw0rd!demo")
+        assert pool.sign_in("alice", "Passw0rd!demo").outcome["status"] == "tokens"
+        with pytest.raises(TriggerAssertionError, match="outside the template: not run here"):
+            pool.assert_invoked("PostAuthentication", field=None)
