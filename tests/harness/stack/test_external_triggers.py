@@ -46,7 +46,7 @@ class DeployedFake:
         pass
 
 
-def sign_in(emu: Emulator) -> Any:
+def sign_in(emu: Emulator, **extra: Any) -> Any:
     emu.add_user("alice", password="Passw0rd!demo")
     return emu.call(
         "AdminInitiateAuth",
@@ -55,6 +55,7 @@ def sign_in(emu: Emulator) -> Any:
             "ClientId": emu.client_id,
             "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
             "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Passw0rd!demo"},
+            **extra,
         },
     )
 
@@ -88,17 +89,7 @@ def test_with_the_lambda_invoker_it_runs_on_aws(tmp_path: Path) -> None:
 
 def test_its_row_says_it_did_not_run_and_shows_no_field(tmp_path: Path) -> None:
     with Emulator(stack(tmp_path)) as emu:
-        emu.add_user("alice", password="Passw0rd!demo")
-        record = emu.call(
-            "AdminInitiateAuth",
-            {
-                "UserPoolId": emu.user_pool_id,
-                "ClientId": emu.client_id,
-                "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-                "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Passw0rd!demo"},
-                "ClientMetadata": {"app": "web"},
-            },
-        )
+        record = sign_in(emu, ClientMetadata={"app": "web"})
     [post_auth] = record.invocations
     assert post_auth.not_run == (
         f"PostAuthentication is {EXTERNAL}, outside the template: not run here; "
