@@ -298,3 +298,37 @@ def test_a_nested_stack_that_holds_a_pool_and_cannot_be_read_still_stops_it(
     )
     with pytest.raises(TemplateError, match=r"Ref 'Pol' names no parameter or resource"):
         load_stack(write(tmp_path, files))
+
+
+def test_the_parents_pool_wired_to_a_nested_stacks_output_runs_the_nested_function(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "template.yaml": pool_template({}).replace(
+            "      LambdaConfig:\n",
+            "      LambdaConfig:\n        PreAuthentication: !GetAtt Functions.Outputs.RuleArn\n",
+        )
+        + """\
+  Functions:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: fns/template.yaml
+      Parameters:
+        PoolArn: !GetAtt Pool.Arn
+""",
+        "fns/template.yaml": "Parameters:\n  PoolArn: {Type: String}\nResources:\n"
+        + function("RuleFn", RAISES)
+        + grant("Rule", "!Ref RuleFn", "!Ref PoolArn")
+        + "Outputs:\n  RuleArn:\n    Value: !GetAtt RuleFn.Arn\n",
+    }
+    files["fns/template.yaml"] = (
+        "Transform: AWS::Serverless-2016-10-31\n" + files["fns/template.yaml"]
+    )
+    stack = load_stack(write(tmp_path, files))
+    assert stack.pools["Pool"].triggers == {"PreAuthentication": "RuleFn"}
+    assert stack.pools["Pool"].invoke_denied == {}  # the child's permission names this pool
+    with Emulator(stack) as emu:
+        record = sign_in(emu)
+    assert [i.function for i in record.invocations] == ["RuleFn"]
+    assert record.error is not None
+    assert record.error.code == "UserLambdaValidationException"
