@@ -126,7 +126,7 @@ class _Children:
         if resource["Type"] not in NESTED_TYPES:
             self.evaluator.fail(
                 where,
-                f"Fn::GetAtt {logical_id}.Outputs.{name}: {logical_id} is a {resource['Type']}, "
+                f"Fn::GetAtt {logical_id}.Outputs.{name}: {logical_id} is an {resource['Type']}, "
                 "not a nested stack",
                 "Outputs.<Name> is an attribute of AWS::Serverless::Application and "
                 "AWS::CloudFormation::Stack",

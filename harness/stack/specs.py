@@ -378,7 +378,7 @@ def _single(
     if len(specs) == 1:
         return next(iter(specs.values()))
     if not specs:
-        raise TemplateError(path, "Resources", f"no {type_name}", f"add a {type_name} resource")
+        raise TemplateError(path, "Resources", f"no {type_name}", f"add an {type_name} resource")
     raise TemplateError(
         path,
         "Resources",
