@@ -497,8 +497,8 @@ class Emulator:
         if self.find_user(username) is not None:
             raise errors.UsernameExistsException("User already exists")
         attributes = dict(attributes or {})
-        name = username_for(self.pool_spec, username, attributes)
-        user = self.create_user(name, password=password, status=status, attributes=attributes)
+        in_pool = username_for(self.pool_spec, username, attributes)
+        user = self.create_user(in_pool, password=password, status=status, attributes=attributes)
         user.enabled = enabled
         for name in groups or []:
             if name not in self.pool.groups:
