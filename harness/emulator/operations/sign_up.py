@@ -119,7 +119,7 @@ def admin_create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def confirm_sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    confirm(ctx, user_with_code(ctx, params))
+    confirm(ctx, user_with_code(ctx, params), with_code=True)
     return {}
 
 
