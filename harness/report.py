@@ -64,6 +64,7 @@ def to_json(report: ReplayResult, *, verbose: bool = False) -> dict[str, Any]:
             "expectations": {
                 "checked": result.call.expect is not None,
                 "failures": list(result.failures),
+                "notChecked": list(result.not_checked),
             },
         }
         if verbose:
@@ -110,11 +111,18 @@ def _columns(report: ReplayResult) -> list[str]:
     return [name for name, _ in TRIGGERS if name in seen] + sorted(seen - set(SHORT))
 
 
+#: The cell of a trigger whose function is outside the template and did not run here.
+NOT_RUN = "ext"
+NOT_RUN_LEGEND = f"{NOT_RUN}: outside the template, not run here (nothing received the metadata)"
+
+
 def _cell(result: CallResult, trigger: str) -> str:
     runs = [i for i in result.record.invocations if i.trigger == trigger]
     if not runs:
         return "·"
-    labels = [CELL.get(i.metadata_field, str(i.metadata_field)) for i in runs]
+    labels = [
+        NOT_RUN if i.not_run else CELL.get(i.metadata_field, str(i.metadata_field)) for i in runs
+    ]
     text = labels[0] if len(set(labels)) == 1 else "/".join(dict.fromkeys(labels))
     if len(runs) > 1:
         text += f"x{len(runs)}"
@@ -305,6 +313,8 @@ def to_table(
             lines.extend(
                 _wrap(f"{result.record.error.code}: {result.record.error.message}", indent, width)
             )
+            if result.record.error.detail:
+                lines.extend(_wrap(f"({result.record.error.detail})", indent, width))
         for invocation in result.record.invocations:
             if invocation.runtime_error is not None:
                 text = f"{invocation.function}: {invocation.runtime_error}"
@@ -319,7 +329,7 @@ def to_table(
     lines.append("")
     if ran:
         lines.extend(_wrap("Ran: the order the calls ran in (their eventTime)", "", width))
-    lines.extend(_wrap(LEGEND, "", width))
+    lines.extend(_wrap(LEGEND + (f" · {NOT_RUN_LEGEND}" if _not_run(report) else ""), "", width))
     names = [f"{SHORT[c]} = {c}" for c in columns if SHORT.get(c, c) != c]
     used = dict.fromkeys(
         r.call.operation for r in report.results if r.call.operation in SHORT_OPERATIONS
@@ -363,8 +373,16 @@ def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
         f"tokens, {count(statuses.count('challenge'), 'challenge')}, "
         f"{count(statuses.count('error'), 'error')}"
     ]
+    unsure = sum(1 for r in report.results if r.not_checked and not r.failures)
     if checked:
-        parts.append(f"expectations: {checked - failed}/{checked} met")
+        parts.append(
+            f"expectations: {checked - failed - unsure}/{checked} met"
+            + (
+                f", {unsure} not fully checked (a trigger outside the template did not run)"
+                if unsure
+                else ""
+            )
+        )
     runtimes = {
         i.trigger: i.runtime
         for r in report.results
@@ -375,6 +393,11 @@ def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
         # Python is the default the table leaves unsaid; a Node.js trigger is named.
         shown = [f"{SHORT.get(t, t)} {runtimes[t]}" for t in _columns(report) if t in runtimes]
         parts.append("runtimes: " + ", ".join(shown))
+    for trigger, function in _not_run(report).items():
+        parts.append(
+            f"not run here: {SHORT.get(trigger, trigger)}{_GLUE}={_GLUE}{function}, outside the "
+            "template; only --invoke lambda runs it"
+        )
     if report.id_map and show_ids:
         mapped = ", ".join(f"{k}{_GLUE}→{_GLUE}{v}" for k, v in report.id_map.items())
         pool = "the deployed pool" if report.invoker == "live" else "the emulated pool"
@@ -383,6 +406,16 @@ def _summary(report: ReplayResult, *, show_ids: bool = True) -> str:
         parts.append(f"skipped: {skipped}")
     parts.extend(getattr(report, "notes", None) or ())  # a live replay's summary lines
     return "\n".join(parts)
+
+
+def _not_run(report: ReplayResult) -> dict[str, str]:
+    """Trigger → the ARN of its function outside the template, for those that did not run."""
+    return {
+        i.trigger: i.function.removesuffix(" (not in this template)")
+        for r in report.results
+        for i in r.record.invocations
+        if i.not_run is not None
+    }
 
 
 def to_markdown(report: ReplayResult) -> str:
@@ -408,7 +441,12 @@ def to_markdown(report: ReplayResult) -> str:
                 cells.append("—")
                 continue
             text = ", ".join(
-                dict.fromkeys(full.get(i.metadata_field, str(i.metadata_field)) for i in runs)
+                dict.fromkeys(
+                    "not run here"
+                    if i.not_run
+                    else full.get(i.metadata_field, str(i.metadata_field))
+                    for i in runs
+                )
             )
             if len(runs) > 1:
                 text += f" x{len(runs)}"
@@ -418,6 +456,8 @@ def to_markdown(report: ReplayResult) -> str:
         outcome = result.record.outcome
         if outcome["status"] == "error":
             shown = f"❌ `{outcome['code']}`: {outcome['message']}"
+            if outcome.get("detail"):
+                shown += f" ({outcome['detail']})"
         elif outcome["status"] == "challenge":
             shown = f"challenge `{outcome['challenge']}`"
         else:
@@ -444,6 +484,8 @@ def call_line(result: CallResult, *, color: bool = False) -> str:
     outcome = _outcome_text(result)
     if result.record.error is not None:
         outcome = f"✗ {result.record.error.code}: {result.record.error.message}"
+        if result.record.error.detail:
+            outcome += f" ({result.record.error.detail})"
     for invocation in result.record.invocations:
         if invocation.runtime_error is not None:
             outcome += f" ({invocation.function}: {invocation.runtime_error})"

@@ -57,6 +57,9 @@ class Invocation:
     #: Why Cognito may not invoke the function and the fix (harness.stack.permissions): the
     #: function never ran.
     invoke_denied: str | None = field(default=None, repr=False)
+    #: The function is outside the template and did not run here (one line saying so, and that
+    #: only ``--invoke lambda`` runs it): nothing received the metadata, the row shows no field.
+    not_run: str | None = field(default=None, repr=False)
 
     @property
     def runtime_error(self) -> str | None:
@@ -85,6 +88,8 @@ class Invocation:
             data["runtimeError"] = self.runtime_error
         if self.invoke_denied is not None:
             data["invokeDenied"] = self.invoke_denied
+        if self.not_run is not None:
+            data["notRun"] = self.not_run
         if verbose:
             data["event"] = self.event
             data["response"] = self.response
@@ -111,7 +116,8 @@ class CallRecord:
     @property
     def outcome(self) -> dict[str, Any]:
         if self.error is not None:
-            return {"status": "error", **self.error.to_dict()}
+            detail = {"detail": self.error.detail} if self.error.detail else {}
+            return {"status": "error", **self.error.to_dict(), **detail}
         response = self.response or {}
         if "AuthenticationResult" in response:
             return {"status": "tokens"}
@@ -125,6 +131,9 @@ class CallResult:
     call: Call
     record: CallRecord
     failures: list[str] = field(default_factory=list)
+    #: The parts of the call's expectation nothing here can confirm or refute: a trigger outside
+    #: the template did not run (see :func:`harness.replay.expect.check`).
+    not_checked: list[str] = field(default_factory=list)
 
 
 @dataclass

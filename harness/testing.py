@@ -215,6 +215,8 @@ class CognitoPool:
         runs = self.invocations_of(trigger)
         if not runs:
             self._fail(f"{trigger} did not run")
+        if all(i.not_run for i in runs):  # a function outside the template: it did not run
+            self._fail(str(runs[-1].not_run))
         if times is not None and len(runs) != times:
             self._fail(f"{trigger} ran {len(runs)} time(s), expected {times}")
         matching = [

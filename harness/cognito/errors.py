@@ -16,9 +16,13 @@ class CognitoError(Exception):
     code: ClassVar[str] = "InternalErrorException"
     status: ClassVar[int] = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: The harness's explanation for the developer (which trigger answered what), shown by
+        #: the reports beside Cognito's answer and never sent as part of it: Cognito's own
+        #: message (``to_dict``) names neither trigger nor field.
+        self.detail = detail
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

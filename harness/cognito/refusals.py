@@ -84,6 +84,40 @@ REFUSALS: Final[Mapping[str, Refusal]] = {
         "message [O] aws-amplify/amplify-swift#3981, aws-amplify/amplify-js#3526: "
         '"user.email: Attribute cannot be updated."',
     ),
+    # ---------------------------------------------------------------- the client's secret
+    "secret_hash_not_received": Refusal(
+        errors.NotAuthorizedException,
+        "Client {client_id} is configured with secret but SECRET_HASH was not received",
+        "[D] AdminInitiateAuth / InitiateAuth API reference, AuthParameters: SECRET_HASH "
+        '"(required if the app client is configured with a client secret)", and '
+        "RespondToAuthChallenge's ChallengeResponses likewise; the message [O] "
+        "aws-amplify/amplify-android#2504 and alexrusin/nextjs-cognito-auth#2 (InitiateAuth), "
+        "furaiev/amazon-cognito-identity-dart-2#249 (RespondToAuthChallenge, SMS_MFA)",
+    ),
+    "secret_hash_unverified": Refusal(
+        errors.NotAuthorizedException,
+        "Unable to verify secret hash for client {client_id}",
+        "[D] knowledge-center cognito-unable-to-verify-secret-hash (a SecretHash missing from "
+        "the call or not matching the client's secret); [O] furaiev/"
+        "amazon-cognito-identity-dart-2#98 and #16 (ConfirmSignUp, ResendConfirmationCode "
+        "without SecretHash), aws-amplify/aws-sdk-android#2265 (a hash of the alias, not the "
+        "username), ArranJacques/laravel-aws-cognito-auth#26 (AdminInitiateAuth)",
+    ),
+    "secret_hash_unexpected": Refusal(
+        errors.InvalidParameterException,
+        "App client {client_id} is not configured for secret but secret hash was received",
+        "[O] pmill/aws-cognito#23 (InvalidParameterException, a hash sent to a client without "
+        "a secret)",
+    ),
+}
+
+#: The refusal of a call that lacks the hash, by the parameter that carries it: a top-level
+#: ``SecretHash`` (SignUp, ConfirmSignUp, ForgotPassword, ConfirmForgotPassword,
+#: ResendConfirmationCode) or the ``SECRET_HASH`` key of AuthParameters / ChallengeResponses.
+#: The two messages differ in every public report (sources in the rows).
+MISSING_SECRET_HASH: Final[Mapping[str, str]] = {
+    "SecretHash": "secret_hash_unverified",
+    "SECRET_HASH": "secret_hash_not_received",
 }
 
 #: One line of a schema refusal, per attribute, by rule.

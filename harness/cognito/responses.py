@@ -66,12 +66,29 @@ def read_response(trigger: str, answer: LambdaAnswer) -> dict[str, Any]:
     ):
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     response: dict[str, Any] = payload.get("response") or {}
-    _check_types(response, spec.response if spec is not None else {})
+    _check_types(trigger, response, spec.response if spec is not None else {})
     return response
 
 
-def _check_types(response: Mapping[str, Any], fields: Mapping[str, tuple[type, ...]]) -> None:
+#: How a detail names the JSON type a response field must have.
+_JSON_TYPE = {bool: "boolean", str: "string", dict: "object", list: "array", int: "number"}
+
+
+def _check_types(
+    trigger: str, response: Mapping[str, Any], fields: Mapping[str, tuple[type, ...]]
+) -> None:
     for name, types in fields.items():
         value = response.get(name)
         if value is not None and not isinstance(value, types):
-            raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+            wanted = " or ".join(dict.fromkeys(_JSON_TYPE.get(t, t.__name__) for t in types))
+            raise errors.InvalidLambdaResponseException(
+                "Unrecognizable lambda output",
+                detail=f"{trigger}'s response.{name} is {_json_name(value)}; Cognito takes a "
+                f"{wanted} there",
+            )
+
+
+def _json_name(value: Any) -> str:
+    """``value``'s JSON type with its article, as a detail names it."""
+    name = next((n for t, n in _JSON_TYPE.items() if isinstance(value, t)), type(value).__name__)
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"

@@ -18,6 +18,7 @@ from typing import Any
 from moto.cognitoidp.models import CognitoIdpUser
 
 from harness.cognito import errors
+from harness.cognito.refusals import MISSING_SECRET_HASH, refusal
 from harness.emulator.dispatch import TriggerDispatcher
 from harness.emulator.senders import SenderKey
 from harness.emulator.sessions import AuthSession, SessionStore
@@ -116,23 +117,20 @@ class Target:
         ).digest()
         return base64.b64encode(digest).decode()
 
-    def check_secret_hash(self, username: Any, given: Any) -> None:
-        """A client with a secret needs SECRET_HASH = Base64(HMAC-SHA256(secret, username +
-        client id)) on every call that names a user. [D] "Computing secret hash values",
-        Cognito Developer Guide; the messages are Cognito's."""
-        username = str(username or "")
-        secret = self.client_secret
-        if secret is None:
+    def check_secret_hash(self, username: Any, params: Mapping[str, Any], key: str) -> None:
+        """A client with a secret needs ``params[key]`` = Base64(HMAC-SHA256(secret, username +
+        client id)) on every call that names a user; a client without one refuses a hash.
+        [D] "Computing secret hash values", Cognito Developer Guide; the refusals, with their
+        sources, in :mod:`harness.cognito.refusals`."""
+        given = params.get(key)
+        if self.client_secret is None:
+            if given:
+                raise refusal("secret_hash_unexpected", client_id=self.client_id)
             return
         if not given:
-            raise errors.NotAuthorizedException(
-                f"Client {self.client_id} is configured with secret but SECRET_HASH was not "
-                "received"
-            )
-        if not hmac.compare_digest(str(given), self.secret_hash(username) or ""):
-            raise errors.NotAuthorizedException(
-                f"Unable to verify secret hash for client {self.client_id}"
-            )
+            raise refusal(MISSING_SECRET_HASH[key], client_id=self.client_id)
+        if not hmac.compare_digest(str(given), self.secret_hash(str(username or "")) or ""):
+            raise refusal("secret_hash_unverified", client_id=self.client_id)
 
     @property
     def session_seconds(self) -> float:

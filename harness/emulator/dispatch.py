@@ -22,6 +22,7 @@ from harness.cognito.refusals import refusal
 from harness.cognito.responses import read_response
 from harness.cognito.routing import metadata_field
 from harness.cognito.triggers import trigger_of
+from harness.errors import HarnessInputError
 from harness.invokers.base import COGNITO_TRIGGER_TIMEOUT_SECONDS, Invoker
 from harness.redaction import (
     ATTRIBUTE_MAPS,
@@ -73,6 +74,18 @@ def _redact_response(response: Mapping[str, Any]) -> dict[str, Any]:
 
 _log = logging.getLogger(__name__)
 
+#: Triggers whose answer the call cannot go on without: the challenge to send, the answer's
+#: verdict, the migrated user. One outside the template ends the call with
+#: :class:`TriggerNotRunHere` (the others are shown as not run, and the call goes on).
+NEEDS_ANSWER = frozenset(
+    {"DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse", "UserMigration"}
+)
+
+
+class TriggerNotRunHere(HarnessInputError):
+    """The call needs the answer of a function outside the template (only ``--invoke lambda``
+    runs it): the call's outcome says so, as the harness's, not as Cognito's."""
+
 
 @dataclass(frozen=True)
 class TriggerRun:
@@ -110,13 +123,29 @@ class TriggerDispatcher:
         self.prevent_user_existence_errors = prevent_user_existence_errors
 
     def has(self, trigger: str) -> bool:
-        """A function runs for ``trigger`` (one outside the template only on AWS)."""
-        function = self.functions.get(trigger)
-        return function is not None and (not function.external or self._runs_deployed)
+        """The pool has a function for ``trigger``, as Cognito sees it: one outside the
+        template is configured too (a CUSTOM_AUTH sign-in is not "not configured"); it runs
+        only with ``--invoke lambda``, and :meth:`run` says so."""
+        return trigger in self.functions
 
     @property
     def _runs_deployed(self) -> bool:
         return self.invoker.name == "lambda"
+
+    @staticmethod
+    def _not_run(shown: Invocation, function: FunctionSpec) -> TriggerRun:
+        """A function outside the template: its code is not here, only ``--invoke lambda``
+        runs it. The row says so and shows no field (nothing received the metadata); the call
+        goes on as without the trigger, unless it needs the trigger's answer to go on."""
+        would = f" (Cognito sends it request.{shown.metadata_field})" if shown.metadata else ""
+        line = (
+            f"{shown.trigger} is {function.arn}, outside the template: not run here{would}; "
+            "only --invoke lambda runs it"
+        )
+        row = replace(shown, metadata_field=None, metadata=None, not_run=line)
+        if shown.trigger in NEEDS_ANSWER:
+            return TriggerRun(row, crash=TriggerNotRunHere(f"{line} (the call needs its answer)"))
+        return TriggerRun(row)
 
     def run(
         self,
@@ -168,7 +197,7 @@ class TriggerDispatcher:
             trigger=trigger,
             trigger_source=trigger_source,
             function=function.logical_id,
-            runtime=function.runtime,
+            runtime=function.runtime or None,
             metadata_field=shown_field,
             metadata=metadata if routed and metadata else validation,
             event=redact_event(event),
@@ -194,8 +223,7 @@ class TriggerDispatcher:
             )
             return TriggerRun(row, error=denied)
         if function.external and not self._runs_deployed:
-            # Its code is not here: the row says so, and the call goes on as without it.
-            return TriggerRun(shown)
+            return self._not_run(shown, function)
         timeout = min(function.timeout, COGNITO_TRIGGER_TIMEOUT_SECONDS)
         started = time.perf_counter()
         _log.debug(

@@ -42,7 +42,7 @@ from harness.emulator.service import execute
 from harness.emulator.sessions import SessionStore
 from harness.emulator.template_resources import create_pool_resources
 from harness.emulator.tokens import install_pool_key, pool_keys_dir
-from harness.emulator.users import user_attributes
+from harness.emulator.users import user_attributes, username_for
 from harness.invokers import Invoker, aws_endpoint_url_of, make_invoker
 from harness.invokers.local_aws import set_up_sandbox, trigger_client
 from harness.results import CallRecord
@@ -340,6 +340,11 @@ class Emulator:
         """The app client's secret, when it has one (GenerateSecret)."""
         return self.target.client_secret
 
+    def secret_hash(self, username: str) -> str | None:
+        """SECRET_HASH for ``username`` with the app client's (emulated) secret, as the app's
+        code computes it with the deployed one; None when the client has no secret."""
+        return self.target.secret_hash(username)
+
     def find_user(self, username: str) -> CognitoIdpUser | None:
         return self.target.find_user(username)
 
@@ -485,10 +490,15 @@ class Emulator:
         mfa: Mapping[str, Any] | None = None,
         groups: list[str] | None = None,
     ) -> CognitoIdpUser:
+        """A user as AdminCreateUser makes it: in a pool whose UsernameAttributes are email or
+        phone_number, ``username`` must be one, becomes that attribute and the user gets a
+        generated username ([D] AdminCreateUser API reference, Username); the user is still
+        found by ``username`` (``find_user``, sign-in, AdminGetUser)."""
         if self.find_user(username) is not None:
             raise errors.UsernameExistsException("User already exists")
         attributes = dict(attributes or {})
-        user = self.create_user(username, password=password, status=status, attributes=attributes)
+        in_pool = username_for(self.pool_spec, username, attributes)
+        user = self.create_user(in_pool, password=password, status=status, attributes=attributes)
         user.enabled = enabled
         for name in groups or []:
             if name not in self.pool.groups:

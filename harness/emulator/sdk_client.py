@@ -64,9 +64,9 @@ class EmulatorRoute:
             return None  # moto answers it, from the same pool
         body = params.get("body") or b"{}"
         request = json.loads(body.decode() if isinstance(body, bytes) else body)
-        record = self.emulator.call(
-            model.name, request, source=f"boto3:{model.name}", act_as_sdk=True
-        )
+        # Not act_as_sdk: boto3 computes no SECRET_HASH, so a call without one is refused here
+        # as by Cognito (the app's code must send it, harness.cognito.refusals).
+        record = self.emulator.call(model.name, request, source=f"boto3:{model.name}")
         if record.error is not None:
             http, raw = http_response(record.error.status, error_body(record))
             status = http.status_code

@@ -104,8 +104,10 @@ def create_user(
         [{"Name": k, "Value": v} for k, v in attributes.items()],
     )
     if is_generated(username):
-        # A generated username is the user's sub (Cognito's, and moto's tokens say so).
+        # A generated username is the user's sub (Cognito's, and moto's tokens say so); moto
+        # gave the sub attribute its own id, which the events and AdminGetUser show.
         user.id = username
+        user.update_attributes([{"Name": "sub", "Value": username}])
     pool.users[user.username] = user
     return user
 

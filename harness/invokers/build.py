@@ -22,6 +22,7 @@ from pathlib import Path
 
 from harness.invokers.base import InvokerError
 from harness.stack import FunctionSpec
+from harness.stack.code import is_inline
 
 #: A build that takes longer than this is stuck (a pip download hanging, usually).
 BUILD_TIMEOUT_SECONDS = 600
@@ -36,6 +37,11 @@ def build_dir(template: Path) -> Path:
 
 
 def function_build_dir(template: Path, function: FunctionSpec) -> Path:
+    """The folder the function runs from: its ``sam build`` output, or for inline code
+    (``InlineCode``, ``Code.ZipFile``, which ``sam build`` does not build) the folder it is
+    written out to."""
+    if is_inline(function.code_uri):
+        return function.code_uri
     return build_dir(template) / function.logical_id
 
 
@@ -65,6 +71,8 @@ def stale_reason(template: Path, functions: Iterable[FunctionSpec]) -> str | Non
     if template.stat().st_mtime > built_at:
         return f"{template.name} is newer than the build"
     for function in functions:
+        if is_inline(function.code_uri):
+            continue  # nothing to build: it runs from where its code is written out
         if not (build / function.logical_id).is_dir():
             return f"{function.logical_id} is not built"
         for folder in (function.code_uri, *function.layers):
@@ -154,15 +162,14 @@ def ensure_built(
 ) -> Path:
     """Run ``sam build`` if the build of ``functions`` is missing or stale; return the build dir.
 
-        env["PATH"] = os.pathsep.join([*path_first, env.get("PATH", os.defpath)])
     ``announce`` gets one line before a build starts, then each line ``sam build`` prints, as it
     prints it. Raises :class:`InvokerError` (one line)
     when the build fails.
     """
     template = template.resolve()
-    wanted = list(functions)
+    wanted = [function for function in functions if not is_inline(function.code_uri)]
     build = build_dir(template)
-    if stale_reason(template, wanted) is None:
+    if not wanted or stale_reason(template, wanted) is None:
         return build
     with _build_lock(build):
         reason = stale_reason(template, wanted)  # another process may have built meanwhile

@@ -97,13 +97,38 @@ class LocalAwsServer:
     """
 
     def __init__(self) -> None:
-        from moto.server import ThreadedMotoServer
+        from moto.moto_server import threaded_moto_server
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        from harness.invokers.local_aws_errors import AwsErrors
 
         # werkzeug logs each request at INFO on stderr; keep the harness's output clean.
         werkzeug = logging.getLogger("werkzeug")
         if werkzeug.level == logging.NOTSET:
             werkzeug.setLevel(logging.WARNING)
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+
+        class Server(threaded_moto_server.ThreadedMotoServer):
+            """moto's server (5.2's ``_server_entry``, its application wrapped), with the
+            application's failures answered as AWS errors."""
+
+            def _server_entry(self) -> None:
+                app = DomainDispatcherApplication(create_backend_app)
+                self._server = make_server(
+                    self._ip_address,
+                    self._port,
+                    AwsErrors(app),
+                    True,
+                    request_handler=MotoRequestHandler,
+                )
+                self._server_ready_event.set()
+                self._server.serve_forever()
+
+        self._server = Server(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"

@@ -51,7 +51,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
-from harness.invokers.node_resolution import node_arguments
+from harness.invokers.node_resolution import node_arguments, stop_package_scope
 from harness.invokers.node_tools import (
     NodeTools,
     ensure_esbuild,
@@ -118,7 +118,10 @@ class NodeRuntime:
         hooks = node_arguments(self._tools.folder)  # packages found as in Lambda
         return [self._tools.node, *hooks, *self._clients[major], function.handler]
 
-    def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
+    def environment(self, function: FunctionSpec, code_dir: Path) -> dict[str, str]:
         # The layers' folders come in NODE_PATH order (harness.stack.code.layer_paths).
-        folders = [*map(str, function.layers), str(build / function.logical_id)]
+        folders = [*map(str, function.layers), str(code_dir)]
         return {"NODE_PATH": os.pathsep.join(folders)}
+
+    def place(self, code_dir: Path) -> None:
+        stop_package_scope(code_dir.parent)

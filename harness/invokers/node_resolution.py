@@ -21,6 +21,15 @@ So the runtime is started with two hooks, written beside the Node.js tools:
 
 Files outside the task root (the runtime client itself, a layer's packages) resolve as Node
 resolves them.
+
+Whether a ``.js`` file is CommonJS or an ES module is decided the same way: by the nearest
+``package.json`` above it (Node.js documentation, "Determining module system"). In Lambda a
+function without its own ``package.json`` has none above ``/var/task``, so its ``.js`` files
+are CommonJS; here the project's own ``package.json`` (``"type": "module"`` in an ESM project
+whose esbuild bundle is CommonJS) would be found. :func:`stop_package_scope` writes a
+``package.json`` of the type Node assumes without one (``"commonjs"``) into the folder that
+holds the function folders (``.aws-sam/build``, which ``sam deploy`` does not upload), so the
+lookup stops there, as it does at ``/var/task``.
 """
 
 from __future__ import annotations
@@ -149,8 +158,11 @@ FILES: Final = {
 
 
 def node_arguments(folder: Path) -> list[str]:
-    """node's options that install the hooks, written into ``folder`` when they differ."""
-    for name, text in FILES.items():
+    """node's options that install the hooks (these and the AWS SDK v2's,
+    :mod:`harness.invokers.node_sdk_v2`), written into ``folder`` when they differ."""
+    from harness.invokers import node_sdk_v2
+
+    for name, text in {**FILES, **node_sdk_v2.FILES}.items():
         path = folder / name
         try:
             current = path.read_text(encoding="utf-8")
@@ -163,6 +175,36 @@ def node_arguments(folder: Path) -> list[str]:
     return [
         "--require",
         str(folder / "harness-task-root.cjs"),
+        "--require",
+        str(folder / "harness-aws-sdk-v2.cjs"),
         "--import",
         (folder / "harness-resolve-hook.mjs").as_uri(),
     ]
+
+
+#: The package.json that ends Node's package-scope lookup above a function's folder.
+SCOPE_STOP: Final = (
+    "{\n"
+    '  "//": "Written by cognito-trigger-harness: Lambda has no package.json above a '
+    "function's folder; Node stops looking here, so .js files are CommonJS unless the "
+    "function's own package.json says otherwise.\",\n"
+    '  "type": "commonjs"\n'
+    "}\n"
+)
+
+
+def stop_package_scope(folder: Path) -> None:
+    """Write :data:`SCOPE_STOP` as ``folder``/package.json (the folder holding the function
+    folders), unless it is there already; never over a package.json of someone else's."""
+    path = folder / "package.json"
+    try:
+        current = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    except OSError:
+        return
+    if current == SCOPE_STOP or (current is not None and "cognito-trigger-harness" not in current):
+        return
+    partial = path.with_name(f".package.json.{os.getpid()}")
+    partial.write_text(SCOPE_STOP, encoding="utf-8")
+    os.replace(partial, path)

@@ -79,8 +79,11 @@ class PythonRuntime:
     def command(self, function: FunctionSpec) -> list[str]:
         return [sys.executable, "-m", "awslambdaric", function.handler]
 
-    def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
+    def environment(self, function: FunctionSpec, code_dir: Path) -> dict[str, str]:
         return {}
+
+    def place(self, code_dir: Path) -> None:
+        pass  # Python finds modules from the code folder and sys.path only
 
 
 def _close_all(environments: dict[str, RieEnvironment], server: LocalAwsServer | None) -> None:
@@ -171,7 +174,7 @@ class RieInvoker:
             "TZ": ":UTC",
             **lambda_environment(function, self.region),
             "LAMBDA_TASK_ROOT": str(code_dir),
-            **client.environment(function, code_dir.parent),
+            **client.environment(function, code_dir),
             **(function_aws_environment(self.aws_endpoint_url) if self.aws_endpoint_url else {}),
         }
         argv = client.command(function)
@@ -186,6 +189,7 @@ class RieInvoker:
             ensure_built(
                 self.template, [function], announce=self._announce, path_first=self._build_path
             )
+            client.place(code_dir)
             try:
                 environment = RieEnvironment(function, self._rie, code_dir, env, signature, argv)
             except InvokerError:

@@ -92,8 +92,13 @@ class RuntimeClient(Protocol):
         """The runtime command the RIE starts (it ends with the handler)."""
         ...
 
-    def environment(self, function: FunctionSpec, build: Path) -> dict[str, str]:
-        """Variables the runtime adds to Lambda's (``build``: the ``sam build`` folder)."""
+    def environment(self, function: FunctionSpec, code_dir: Path) -> dict[str, str]:
+        """Variables the runtime adds to Lambda's (``code_dir``: the folder it runs from, its
+        ``LAMBDA_TASK_ROOT``)."""
+        ...
+
+    def place(self, code_dir: Path) -> None:
+        """Once ``code_dir`` is built: make what surrounds it read as Lambda's ``/var/task``."""
         ...
 
 

@@ -117,15 +117,34 @@ class PendingExpectation:
             )
 
 
-def check(expect: Expectation | None, record: CallRecord) -> list[str]:
-    """What differs between a call's expectation and what the emulator did."""
+def check(
+    expect: Expectation | None, record: CallRecord, not_checked: list[str] | None = None
+) -> list[str]:
+    """What differs between a call's expectation and what the emulator did.
+
+    A trigger outside the template that did not run here (``Invocation.not_run``) makes part
+    of the expectation uncheckable, and that part counts neither as met nor as failed: it is
+    appended to ``not_checked``. Met would be false (the function received nothing here; a
+    replay saying "1/1 met" for it is what hid such triggers), and failed would make a correct
+    stack exit 1. The part is the trigger's own field, and the outcome, error and order of
+    the call, which its answer decides (it may refuse the call, or choose the next challenge);
+    what the template's own triggers received is checked as always.
+    """
     if expect is None:
         return []
     failures: list[str] = []
+    skipped = not_checked if not_checked is not None else []
     ran: dict[str, list[str | None]] = {}
+    outside: dict[str, str] = {}
     for invocation in record.invocations:
+        if invocation.not_run is not None:
+            outside.setdefault(invocation.trigger, invocation.function)
+            continue
         ran.setdefault(invocation.trigger, []).append(invocation.metadata_field)
     for trigger, wanted in expect.triggers.items():
+        if trigger in outside:
+            skipped.append(f"{trigger}={wanted}: {outside[trigger]} did not run here")
+            continue
         fields = ran.get(trigger)
         if wanted == "not-run":
             if fields:
@@ -137,6 +156,18 @@ def check(expect: Expectation | None, record: CallRecord) -> list[str]:
         got = ["none" if f is None else f for f in fields]
         if wanted not in got:
             failures.append(f"expected {trigger} to receive {wanted}, but it received {got[0]}")
+    if outside:
+        whose = ", ".join(outside)
+        skipped.extend(
+            f"{name}: decided by the answer of {whose}, which did not run here"
+            for name, given in (
+                ("order", expect.order),
+                ("outcome", expect.expected_outcome),
+                ("error", expect.error_code),
+            )
+            if given is not None
+        )
+        return failures
     if expect.order is not None:
         order = [i.trigger for i in record.invocations]
         dedup = [t for n, t in enumerate(order) if t not in order[:n]]

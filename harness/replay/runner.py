@@ -194,17 +194,19 @@ def replay_calls(
     # The backend finishes the calls it was sent; the ones not sent keep their place.
     finished = iter(backend.finish([r for r in sent if not isinstance(r.record.error, NotSent)]))
     return [
-        replace(result, failures=_failures(result))
+        _checked(result)
         for result in (r if isinstance(r.record.error, NotSent) else next(finished) for r in sent)
     ]
 
 
-def _failures(result: CallResult) -> list[str]:
-    """The call's unmet expectations; a call not sent is a failure even without one."""
-    failures = check(result.call.expect, result.record)
+def _checked(result: CallResult) -> CallResult:
+    """The call with its unmet expectations, and those nothing here can check; a call not
+    sent is a failure even without one."""
+    not_checked: list[str] = []
+    failures = check(result.call.expect, result.record, not_checked)
     if isinstance(result.record.error, NotSent) and not failures:
         failures.append(result.record.error.message)
-    return failures
+    return replace(result, failures=failures, not_checked=not_checked)
 
 
 def run_replay(

@@ -6,8 +6,8 @@ and clients into the types of ``specs``.
 """
 
 from harness.cognito.triggers import LAMBDA_CONFIG_KEYS, TRIGGER_KEYS
-from harness.stack.builder import load_stack
 from harness.stack.errors import TemplateError
+from harness.stack.loader import load_stack
 from harness.stack.specs import (
     ClientSpec,
     FunctionSpec,

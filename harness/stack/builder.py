@@ -1,6 +1,6 @@
-"""A `Stack` from a SAM / CloudFormation template: `load_stack()`, the package's entry.
+"""The specs of one template's active resources (:class:`Builder`), for :mod:`loader`.
 
-It reads `template.yaml` the way CloudFormation and SAM would deploy it (SAM Globals and
+It reads a template the way CloudFormation and SAM would deploy it (SAM Globals and
 `Type: Cognito` events included), resolves the intrinsic functions the harness needs and
 returns the specs of the functions, tables, user pools and app clients the active resources
 describe. It needs PyYAML only: no samcli, no AWS account.
@@ -8,7 +8,6 @@ describe. It needs PyYAML only: no samcli, no AWS account.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -17,34 +16,24 @@ from harness.cognito.triggers import ARN_OBJECT_KEYS, LAMBDA_CONFIG_KEYS
 from harness.stack.code import inline_code_directory, layer_paths
 from harness.stack.errors import TemplateError, did_you_mean
 from harness.stack.intrinsics import Evaluator, is_intrinsic
-from harness.stack.nested import NESTED_TYPES, child_template, merge
-from harness.stack.permissions import (
-    PERMISSION_TYPE,
-    permission_grant,
-    with_invoke_checks,
-)
+from harness.stack.permissions import PERMISSION_TYPE, permission_grant
 from harness.stack.schema import validate
 from harness.stack.specs import (
     CLIENT_TYPE,
-    FUNCTION_TYPES,
     GROUP_TYPE,
     PLACEHOLDER_RE,
-    POOL_RESOURCE_TYPES,
     POOL_TYPE,
     SAM_FUNCTION,
-    TABLE_TYPES,
     ClientSpec,
     FunctionSpec,
     InvokeGrant,
     PoolResourceSpec,
     PoolSpec,
-    Stack,
     TableSpec,
     unknown_trigger,
 )
-from harness.stack.symbols import SymbolTable, plain_str
+from harness.stack.symbols import plain_str
 from harness.stack.tables import seeder_of, simple_table_properties
-from harness.stack.yaml_loader import parse
 
 # A SAM `Type: Cognito` event writes the function ARN as a plain string into LambdaConfig; the
 # keys whose value must be the {LambdaArn, LambdaVersion} object cannot be set that way.
@@ -70,7 +59,7 @@ def _sam_merge(global_value: Any, local_value: Any, path: str) -> Any:
     return local_value
 
 
-class _Builder:
+class Builder:
     """The specs of a template's active resources, resolved by `r`."""
 
     def __init__(self, r: Evaluator, doc: Mapping[str, Any], *, check_handlers: bool) -> None:
@@ -493,106 +482,3 @@ def _function_name_of(arn_or_name: str) -> str:
     if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "lambda" and parts[5] == "function":
         return parts[6]
     return arn_or_name
-
-
-def _runtime_notes(functions: Iterable[FunctionSpec]) -> tuple[str, ...]:
-    """One line when Python functions declare another Python than the one running them
-    in-process (``--invoke rie`` / ``sam`` run the template's own runtime)."""
-    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    other = sorted(
-        {(f.runtime, f.logical_id) for f in functions if f.runtime.startswith("python")}
-        - {(here, f.logical_id) for f in functions}
-    )
-    if not other:
-        return ()
-    runtimes = ", ".join(sorted({runtime for runtime, _ in other}))
-    names = ", ".join(lid for _, lid in other)
-    return (
-        f"note: Runtime {runtimes} ({names}) runs in-process on this {here}; "
-        "--invoke rie or sam runs the template's runtime",
-    )
-
-
-def load_stack(
-    path: Path | str,
-    *,
-    stack_name: str = "harness",
-    region: str = "us-east-1",
-    account_id: str = "123456789012",
-    parameter_overrides: Mapping[str, str] | None = None,
-    check_handlers: bool = True,
-    need_code: Iterable[str] | None = None,
-) -> Stack:
-    """Read a SAM template into a `Stack`; raise `TemplateError` on anything unusable.
-
-    `check_handlers=False` skips checking that each Python handler module exists under CodeUri.
-    `need_code` names the functions whose code must run here (default: every function wired
-    as a trigger of a pool); any other function that cannot run locally keeps its reason in
-    `FunctionSpec.problem` instead of failing the load.
-    """
-    path = Path(path).absolute()
-    doc = parse(path)
-    symbols = SymbolTable(
-        path,
-        doc,
-        stack_name=stack_name,
-        region=region,
-        account_id=account_id,
-        overrides=dict(parameter_overrides or {}),
-    )
-    evaluator = Evaluator(
-        symbols, mappings=doc.get("Mappings") or {}, conditions=doc.get("Conditions") or {}
-    )
-    builder = _Builder(evaluator, doc, check_handlers=check_handlers)
-    builder.collect_sam_events()
-    builder.collect_permissions()
-    functions = {lid: builder.function(lid, res) for lid, res in builder.active(FUNCTION_TYPES)}
-    tables = {lid: builder.table(lid, res) for lid, res in builder.active(TABLE_TYPES)}
-    pools = {lid: builder.pool(lid, res, functions) for lid, res in builder.active([POOL_TYPE])}
-    clients = {lid: builder.client(lid, res, pools) for lid, res in builder.active([CLIENT_TYPE])}
-    needed = (
-        {lid for pool in pools.values() for lid in pool.triggers.values()}
-        if need_code is None
-        else set(need_code)
-    )
-    for logical_id in sorted(needed & builder.problems.keys()):
-        raise builder.problems[logical_id]
-    pool_resources = {
-        lid: builder.pool_resource(lid, res, pools)
-        for kind in POOL_RESOURCE_TYPES
-        for lid, res in builder.active([kind])
-    }
-    children = []
-    for lid, res in builder.active(NESTED_TYPES):
-        props = evaluator.resolve(res.get("Properties") or {}, lid)
-        child_path, values = child_template(lid, res["Type"], props, path.parent, evaluator.fail)
-        child = load_stack(
-            child_path,
-            stack_name=f"{stack_name}-{lid}",
-            region=region,
-            account_id=account_id,
-            parameter_overrides=values,
-            check_handlers=check_handlers,
-            need_code=need_code,
-        )
-        children.append((lid, child))
-    stack = Stack(
-        notes=_runtime_notes(functions.values()),
-        not_created={
-            lid: str(res["Condition"])
-            for lid, res in symbols.resources.items()
-            if lid not in (symbols.active or frozenset())
-        },
-        path=path,
-        stack_name=stack_name,
-        region=region,
-        account_id=account_id,
-        functions=functions,
-        tables=tables,
-        pools=pools,
-        clients=clients,
-        parameters=symbols.parameter_strings(),
-        pool_resources=pool_resources,
-        invoke_grants=tuple(builder.grants),
-    )
-    return with_invoke_checks(merge(stack, children, evaluator.fail) if children else stack)

@@ -26,6 +26,17 @@ _EXTENSIONS: Final = {"python": ".py", "nodejs": ".js"}
 _NODE_RUNTIME: Final = re.compile(r"^nodejs(\d+)\.x$")
 
 
+def inline_root() -> Path:
+    """The folder inline code is written out under (one subfolder per code and runtime)."""
+    return Path(tempfile.gettempdir()) / "cognito-harness-inline"
+
+
+def is_inline(folder: Path) -> bool:
+    """Whether ``folder`` holds a function's inline code (InlineCode, Code.ZipFile): nothing
+    to build, as ``sam build`` builds nothing for it; it runs from this folder."""
+    return folder.parent == inline_root()
+
+
 def inline_code_directory(source: str, runtime: str) -> Path:
     """A folder holding ``source`` as ``index.py`` (``index.js`` for Node), named by its hash.
 
@@ -34,7 +45,7 @@ def inline_code_directory(source: str, runtime: str) -> Path:
     """
     extension = next((ext for prefix, ext in _EXTENSIONS.items() if runtime.startswith(prefix)), "")
     digest = hashlib.sha256(f"{runtime}\0{source}".encode()).hexdigest()[:20]
-    folder = Path(tempfile.gettempdir()) / "cognito-harness-inline" / digest
+    folder = inline_root() / digest
     index = folder / f"index{extension}"
     if not index.is_file() or index.read_text() != source:
         folder.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from harness.stack.errors import TemplateError
@@ -108,11 +108,13 @@ def denied_triggers(
     triggers: Mapping[str, str],
     function_names: Mapping[str, str],
     grants: Iterable[InvokeGrant],
+    where: Callable[[str], str] = lambda logical_id: "",
 ) -> dict[str, str]:
     """Trigger → why Cognito may not invoke its function: one line with the fix.
 
     ``triggers``: trigger → logical id of its function in the template; ``function_names``:
-    logical id → the function's name (what a permission's FunctionName resolves to).
+    logical id → the function's name (what a permission's FunctionName resolves to);
+    ``where``: logical id → its template (of nested stacks), for a fix that can be written.
     """
     grants = tuple(grants)
     denied: dict[str, str] = {}
@@ -126,11 +128,22 @@ def denied_triggers(
             if other_pool
             else f"no {PERMISSION_TYPE} in the template lets {COGNITO_PRINCIPAL} invoke it"
         )
-        denied[trigger] = (
-            f"Cognito may not invoke {logical_id} ({trigger} of {pool_logical_id}): {why}; "
+        function_template, pool_template = where(logical_id), where(pool_logical_id)
+        fix = (
             f"add an {PERMISSION_TYPE} (Action lambda:InvokeFunction, FunctionName !GetAtt "
             f"{logical_id}.Arn, Principal {COGNITO_PRINCIPAL}, SourceArn !GetAtt "
             f"{pool_logical_id}.Arn)"
+            if function_template == pool_template
+            # !GetAtt cannot name a resource of another template: one of the two ARNs reaches
+            # the permission's template as a Parameter or a nested stack's output.
+            else f"add an {PERMISSION_TYPE} (Action lambda:InvokeFunction, Principal "
+            f"{COGNITO_PRINCIPAL}) whose FunctionName is {logical_id}'s ARN and SourceArn "
+            f"{pool_logical_id}'s ARN; they are in different templates ({function_template}, "
+            f"{pool_template}): pass one ARN to the other's stack as a Parameter, or read it "
+            "with !GetAtt <NestedStack>.Outputs.<Name>"
+        )
+        denied[trigger] = (
+            f"Cognito may not invoke {logical_id} ({trigger} of {pool_logical_id}): {why}; {fix}"
         )
     return denied
 
@@ -143,6 +156,12 @@ def with_invoke_checks(stack: Stack) -> Stack:
     the stack; one outside it is not (nothing here tells).
     """
     names = {lid: spec.function_name for lid, spec in stack.functions.items()}
+    root = stack.path.parent
+
+    def template(logical_id: str) -> str:
+        path = stack.templates.get(logical_id, stack.path)
+        return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
     by_name = {name: lid for lid, name in names.items()}
     pools = {}
     notes = [n for n in stack.notes if not n.startswith("note: Cognito may not invoke")]
@@ -152,7 +171,7 @@ def with_invoke_checks(stack: Stack) -> Stack:
             function_id = by_name.get(function_name_of(arn))
             if function_id is not None:
                 triggers[trigger] = function_id
-        denied = denied_triggers(lid, pool.arn, triggers, names, stack.invoke_grants)
+        denied = denied_triggers(lid, pool.arn, triggers, names, stack.invoke_grants, template)
         pools[lid] = dataclasses.replace(pool, invoke_denied=denied)
         notes.extend(
             f"note: {why}; calls that run it fail as on AWS (--set "

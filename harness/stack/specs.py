@@ -324,6 +324,8 @@ class Stack:
     pool_resources: dict[str, PoolResourceSpec] = field(default_factory=dict)
     #: The permissions the template gives Cognito to invoke its functions.
     invoke_grants: tuple[InvokeGrant, ...] = ()
+    #: The template of each function and pool of a nested stack (those of ``path`` are absent).
+    templates: dict[str, Path] = field(default_factory=dict)
 
     def function_for_trigger(self, pool_logical_id: str, trigger: str) -> FunctionSpec | None:
         """The function wired to `trigger` on the pool, or None when no function of this
@@ -376,7 +378,7 @@ def _single(
     if len(specs) == 1:
         return next(iter(specs.values()))
     if not specs:
-        raise TemplateError(path, "Resources", f"no {type_name}", f"add a {type_name} resource")
+        raise TemplateError(path, "Resources", f"no {type_name}", f"add an {type_name} resource")
     raise TemplateError(
         path,
         "Resources",

@@ -9,12 +9,13 @@ their ARNs, and placeholders (see `specs`) for what only exists once moto create
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn, Protocol
 
 from harness import patterns
 from harness.stack.errors import TemplateError, did_you_mean
+from harness.stack.references import SHAPES, value
 from harness.stack.specs import (
     CLIENT_TYPE,
     FUNCTION_TYPES,
@@ -26,21 +27,6 @@ from harness.stack.specs import (
 
 #: The time bound on a parameter's AllowedPattern (``harness.patterns``).
 PATTERN_SECONDS: Final = 1.0
-
-# Properties naming a resource's physical id, for Ref on types the harness does not model.
-_NAME_PROPERTIES: Final[Mapping[str, str]] = {
-    "AWS::Logs::LogGroup": "LogGroupName",
-    "AWS::IAM::Role": "RoleName",
-    "AWS::SNS::Topic": "TopicName",
-    "AWS::SQS::Queue": "QueueName",
-    "AWS::S3::Bucket": "BucketName",
-    # Ref of a group is its GroupName, of a user its Username, of a resource server its
-    # Identifier, of a domain its Domain [D] the types' CloudFormation reference pages.
-    "AWS::Cognito::UserPoolGroup": "GroupName",
-    "AWS::Cognito::UserPoolUser": "Username",
-    "AWS::Cognito::UserPoolResourceServer": "Identifier",
-    "AWS::Cognito::UserPoolDomain": "Domain",
-}
 
 
 class _NoValue:
@@ -82,6 +68,7 @@ class SymbolTable:
         region: str,
         account_id: str,
         overrides: Mapping[str, str],
+        unresolved: Mapping[str, TemplateError] | None = None,
     ) -> None:
         self.path = path
         self.stack_name = stack_name
@@ -108,6 +95,18 @@ class SymbolTable:
         self.parameters: dict[str, str | list[str]] = {}
         self._parameter_errors: dict[str, tuple[str, str]] = {}
         self._read_parameters(doc.get("Parameters") or {}, overrides)
+        for name, error in (unresolved or {}).items():
+            # A nested stack's parameter whose value the parent cannot give: an error only
+            # if something the command needs refers to it.
+            self.parameters.pop(name, None)
+            self._parameter_errors[name] = (
+                f"its value in the parent stack ({error.where}) cannot be resolved: "
+                f"{error.problem}",
+                error.fix,
+            )
+        #: ``Fn::GetAtt <nested stack>.Outputs.<Name>``: (logical id, output name, where) →
+        #: the output's value (set by :mod:`harness.stack.loader`).
+        self.nested_output: Callable[[str, str, str], Any] | None = None
         # Decided by bind(), once the evaluator can read Conditions.
         self.active: frozenset[str] | None = None
         self._evaluator: Evaluating | None = None
@@ -288,7 +287,22 @@ class SymbolTable:
             return placeholder(logical_id, "ClientId")
         if type_ == "AWS::Lambda::Alias":
             return self._alias_arn(logical_id)
-        return self.physical_name(logical_id, _NAME_PROPERTIES.get(type_))
+        shape = SHAPES.get(type_)
+        if shape is None:  # not in the table: the generated name, CloudFormation's default
+            return self.physical_name(logical_id, None)
+        return self._shaped(logical_id, shape.name_property, shape.ref)
+
+    def _shaped(self, logical_id: str, name_property: str | None, template: str) -> str:
+        """A value of :data:`harness.stack.references.SHAPES` for the resource."""
+        return value(
+            template,
+            name=self.physical_name(logical_id, name_property),
+            key=f"{self.stack_name}/{logical_id}",
+            partition=self.partition,
+            region=self.region,
+            account=self.account_id,
+            suffix=self.url_suffix,
+        )
 
     def _alias_arn(self, logical_id: str) -> str:
         """[D] CloudFormation AWS::Lambda::Alias: Ref returns the alias's ARN (the function's,
@@ -349,8 +363,14 @@ class SymbolTable:
                 return placeholder(logical_id, "ClientSecret")
             if attribute == "Name":
                 return self.client_name(logical_id)
+        shape = SHAPES.get(type_)
+        if shape is not None and attribute in shape.attributes:
+            return self._shaped(logical_id, shape.name_property, shape.attributes[attribute])
+        if attribute.startswith("Outputs.") and self.nested_output is not None:
+            return self.nested_output(logical_id, attribute.removeprefix("Outputs."), where)
         if (
-            attribute == "Arn"
+            shape is None
+            and attribute == "Arn"
             and type_.startswith("AWS::")
             and type_
             not in (
@@ -359,7 +379,7 @@ class SymbolTable:
                 CLIENT_TYPE,
             )
         ):
-            # A stand-in ARN for resources the harness does not model (roles, keys, topics).
+            # A type outside the table: an ARN of the usual form, service:region:account:kind/name.
             _, service, kind = type_.split("::", 2)
             region = "" if service == "IAM" else self.region
             name = self._resource_ref(logical_id, where)
@@ -369,9 +389,11 @@ class SymbolTable:
             )
         self.fail(
             where,
-            f"Fn::GetAtt {logical_id}.{attribute} cannot be resolved locally for a {type_}",
+            f"Fn::GetAtt {logical_id}.{attribute} cannot be resolved locally for type {type_}",
             "use Arn (tables, functions, pools), StreamArn, ProviderName, ProviderURL, "
-            "ClientId, or pass the value as a Parameter",
+            "ClientId, Outputs.<Name> of a nested stack"
+            + (f", {', '.join(shape.attributes)}" if shape and shape.attributes else "")
+            + ", or pass the value as a Parameter",
         )
 
     def client_name(self, logical_id: str) -> str:

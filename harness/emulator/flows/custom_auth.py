@@ -130,7 +130,12 @@ def next_step(
     if name == "PASSWORD_VERIFIER" and session.srp is not None and len(session.history) == 1:
         return _password_verifier(ctx, session)
     if name != "CUSTOM_CHALLENGE":
-        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+        # No AWS page says what Cognito answers to a challengeName it cannot run; the code
+        # and message are the ones Cognito gives any answer it cannot use (contract section
+        # 5, [O] amazon-archives/amazon-cognito-identity-js#167), the detail is the harness's.
+        raise errors.InvalidLambdaResponseException(
+            "Unrecognizable lambda output", detail=_bad_challenge_name(name, session)
+        )
     created = (
         ctx.run_trigger(
             "CreateAuthChallenge_Authentication",
@@ -146,6 +151,23 @@ def next_step(
     session.srp = None
     parameters = {**{k: str(v) for k, v in public.items()}, "USERNAME": session.username}
     return _ask(ctx, session, "CUSTOM_CHALLENGE", parameters)
+
+
+def _bad_challenge_name(name: Any, session: AuthSession) -> str:
+    """Which field of Define's answer Cognito could not use, and what it takes there. [D]
+    user-pool-lambda-define-auth-challenge: the response's challengeName names the next
+    challenge (CUSTOM_CHALLENGE; PASSWORD_VERIFIER after SRP_A, the SRP step of a custom flow);
+    issueTokens and failAuthentication end the flow."""
+    if name is None:
+        what = "has no challengeName and neither issueTokens nor failAuthentication true"
+    else:
+        what = f"has challengeName {name!r}"
+    accepted = "CUSTOM_CHALLENGE"
+    if session.srp is not None and len(session.history) == 1:
+        accepted += ", or PASSWORD_VERIFIER (the SRP step)"
+    elif name == "PASSWORD_VERIFIER":
+        accepted += " (PASSWORD_VERIFIER only right after SRP_A)"
+    return f"DefineAuthChallenge's response {what}; Cognito accepts {accepted} there"
 
 
 def _ask(

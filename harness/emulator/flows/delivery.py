@@ -26,10 +26,11 @@ def send_message(
     *,
     code: str | None = None,
     medium: str | None = None,
-) -> None:
+) -> str | None:
     """The pool "sends" a code: CustomMessage (validated), then the custom sender trigger of
     the medium, if the pool has one. ``code``: what is sent (the ``mfa_code`` setting, or
-    AdminCreateUser's temporary password); ``medium``: EMAIL or SMS, else the user's."""
+    AdminCreateUser's temporary password); ``medium``: EMAIL or SMS, else the user's.
+    Returns the sender trigger the code was handed to (Cognito then sends nothing itself)."""
     response = ctx.run_trigger(trigger_source, user)
     for name in ("smsMessage", "emailMessage"):
         message = (response or {}).get(name)
@@ -43,7 +44,7 @@ def send_message(
         medium = details["DeliveryMedium"] if details else None
     sender = SENDER_OF_MEDIUM.get(medium or "")
     if sender is None or ctx.sender_key is None or not ctx.has_trigger(sender):
-        return
+        return None
     secret = ctx.sender_key.encrypt(code if code is not None else ctx.settings.mfa_code)
     # [D] user-pool-lambda-custom-email-sender: Cognito invokes the sender asynchronously, so
     # its failure is not the caller's (the report still shows it).
@@ -51,6 +52,19 @@ def send_message(
         ctx.run_trigger(
             f"{sender}_{trigger_source.split('_', 1)[1]}", user, request={"code": secret}
         )
+    return sender
+
+
+#: How a delivery line names the medium: [D] user-pool-lambda-custom-sms-sender and
+#: -custom-email-sender: with a custom sender, Cognito invokes the function "instead of its
+#: default behavior" and sends no SMS or email itself.
+_SENT_BY = {"SMS": "sent by SMS", "EMAIL": "sent by email"}
+
+
+def delivered(what: str, medium: str, destination: str, sender: str | None) -> str:
+    """The report's ``delivered:`` line for a code; the code itself is never shown."""
+    how = f"handed to the {sender} trigger for" if sender else f"{_SENT_BY[medium]} to"
+    return f"{what} {how} {destination} (the code is the mfa_code setting)"
 
 
 def check_code(ctx: CallContext, given: Any) -> None:

@@ -15,7 +15,7 @@ from harness.cognito import errors
 from harness.cognito.routing import REFRESH
 from harness.emulator.context import CallContext
 from harness.emulator.flows import devices
-from harness.emulator.flows.delivery import send_message
+from harness.emulator.flows.delivery import delivered, send_message
 from harness.emulator.sessions import AuthSession
 from harness.emulator.tokens import issue_tokens
 
@@ -115,11 +115,9 @@ def after_password(
         parameters = {"USER_ID_FOR_SRP": user.username}
         if mfa == "SMS_MFA":
             phone = ctx.user_attributes(user).get("phone_number", "")
-            send_message(ctx, "CustomMessage_Authentication", user, medium="SMS")
+            sender = send_message(ctx, "CustomMessage_Authentication", user, medium="SMS")
             destination = "+*******" + phone[-4:]
-            ctx.deliveries.append(
-                f"SMS_MFA code sent by SMS to {destination} (the code is the mfa_code setting)"
-            )
+            ctx.deliveries.append(delivered("SMS_MFA code", "SMS", destination, sender))
             parameters.update(
                 CODE_DELIVERY_DELIVERY_MEDIUM="SMS",
                 CODE_DELIVERY_DESTINATION=destination,
@@ -195,7 +193,7 @@ def refresh(ctx: CallContext, auth: Mapping[str, Any]) -> dict[str, Any]:
     if not entry:
         raise errors.NotAuthorizedException("Invalid Refresh Token")
     _, username, _ = entry
-    ctx.check_secret_hash(username, auth.get("SECRET_HASH"))
+    ctx.check_secret_hash(username, auth, "SECRET_HASH")
     user = ctx.find_user(username)
     if user is None:
         raise errors.NotAuthorizedException("Invalid Refresh Token")

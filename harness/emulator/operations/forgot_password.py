@@ -21,7 +21,7 @@ from harness.emulator.flows.requests import required
 
 
 def forgot_password(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
+    ctx.check_secret_hash(params.get("Username"), params, "SecretHash")
     username = required(params.get("Username"), "Username")
     user = ctx.find_user(username)
     if user is None and ctx.has_trigger("UserMigration"):
@@ -41,7 +41,7 @@ def confirm_forgot_password(ctx: CallContext, params: dict[str, Any]) -> dict[st
     if ctx.prevent_user_existence_errors and ctx.find_user(params.get("Username")) is None:
         # [D] cognito-user-pool-managing-errors, ConfirmForgotPassword with
         # PreventUserExistenceErrors: an unknown user gets CodeMismatchException.
-        ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
+        ctx.check_secret_hash(params.get("Username"), params, "SecretHash")
         raise errors.CodeMismatchException(CODE_MISMATCH)
     user = user_with_code(ctx, params)
     user.password = validate_password(ctx, params.get("Password"))

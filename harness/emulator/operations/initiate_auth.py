@@ -79,7 +79,7 @@ def _initiate(ctx: CallContext, params: dict[str, Any], valid: tuple[str, ...]) 
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
         return refresh(ctx, auth)
     username = required(auth.get("USERNAME"), "USERNAME")
-    ctx.check_secret_hash(username, auth.get("SECRET_HASH"))
+    ctx.check_secret_hash(username, auth, "SECRET_HASH")
     if flow in PASSWORD_FLOWS:
         return _password(ctx, username, auth.get("PASSWORD"), auth.get("DEVICE_KEY"))
     if flow == "USER_SRP_AUTH":

@@ -31,9 +31,7 @@ def respond_to_auth_challenge(ctx: CallContext, params: dict[str, Any]) -> dict[
     check_context_data(params)
     token = str(params.get("Session") or "") or ctx.sessions.without_session(str(name), responses)
     session = ctx.take_session(token, str(name))
-    ctx.check_secret_hash(
-        responses.get("USERNAME") or session.username, responses.get("SECRET_HASH")
-    )
+    ctx.check_secret_hash(responses.get("USERNAME") or session.username, responses, "SECRET_HASH")
     user = None if session.user_not_found else ctx.find_user(session.username)
     if user is None and not session.user_not_found:
         raise errors.UserNotFoundException("User does not exist.")

@@ -23,7 +23,7 @@ AUTO_VERIFY = {"autoVerifyEmail": "email", "autoVerifyPhone": "phone_number"}
 
 
 def sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
+    ctx.check_secret_hash(params.get("Username"), params, "SecretHash")
     if ctx.pool_spec.properties.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
         # [D] CreateUserPool API reference, AdminCreateUserConfig.AllowAdminCreateUserOnly:
         # only administrators create users; SignUp is refused.
@@ -119,7 +119,7 @@ def admin_create_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def confirm_sign_up(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    confirm(ctx, user_with_code(ctx, params))
+    confirm(ctx, user_with_code(ctx, params), with_code=True)
     return {}
 
 

@@ -31,7 +31,7 @@ MEDIUM_OF = {"email": "EMAIL", "phone_number": "SMS"}
 
 
 def resend_confirmation_code(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.check_secret_hash(params.get("Username"), params.get("SecretHash"))
+    ctx.check_secret_hash(params.get("Username"), params, "SecretHash")
     user = ctx.find_user(params.get("Username"))
     if user is None:
         if ctx.prevent_user_existence_errors:

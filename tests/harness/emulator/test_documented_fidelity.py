@@ -419,3 +419,39 @@ def test_deletion_protection_active_refuses_delete_user_pool(make_emulator: Make
 
     assert error(refused)[0] == "InvalidParameterException"
     assert "AuthenticationResult" in sign_in(emu, "alice")  # the pool still works
+
+
+# --- Confirming sign-up: the code proves the address ([D] knowledge-center cognito-confirm-account)
+
+
+def _signed_up(emu: Emulator, username: str) -> Any:
+    client = client_of(emu)
+    client.sign_up(
+        ClientId=emu.client_id,
+        Username=username,
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+    )
+    return client
+
+
+def _attributes(emu: Emulator, client: Any, username: str) -> dict[str, str]:
+    user = client.admin_get_user(UserPoolId=emu.user_pool_id, Username=username)
+    return {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+
+
+def test_confirm_sign_up_with_the_code_verifies_the_email_it_was_sent_to(emu: Emulator) -> None:
+    client = _signed_up(emu, "carol")
+    client.confirm_sign_up(
+        ClientId=emu.client_id, Username="carol", ConfirmationCode=emu.settings.mfa_code
+    )
+    assert _attributes(emu, client, "carol")["email_verified"] == "true"
+    # PostConfirmation runs once the address is verified (as its documented events show).
+    event = one_event("PostConfirmation_ConfirmSignUp")
+    assert event["request"]["userAttributes"]["email_verified"] == "true"
+
+
+def test_an_administrators_confirmation_verifies_nothing(emu: Emulator) -> None:
+    client = _signed_up(emu, "dan")
+    client.admin_confirm_sign_up(UserPoolId=emu.user_pool_id, Username="dan")
+    assert "email_verified" not in _attributes(emu, client, "dan")

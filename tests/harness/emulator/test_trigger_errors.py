@@ -12,6 +12,7 @@ from harness.emulator import Emulator
 from harness.emulator.service import OPERATIONS
 from harness.results import CallRecord
 from harness.settings import Settings
+from tests.harness.emulator.test_secrets import report_text
 from tests.support.emulator import (
     EMAIL,
     METADATA,
@@ -210,6 +211,42 @@ def test_trigger_response_of_the_wrong_types_is_unrecognizable_lambda_output(
     assert ran(record)[-1] == source
 
 
+@pytest.mark.parametrize(
+    ("source", "response", "call", "detail"),
+    [
+        (
+            *WRONG_TYPES[0],
+            "PreSignUp's response.autoConfirmUser is a string; Cognito takes a boolean there",
+        ),
+        (
+            *WRONG_TYPES[2],
+            "CustomMessage's response.emailMessage is an array; Cognito takes a string there",
+        ),
+        (
+            *WRONG_TYPES[-1],
+            "VerifyAuthChallengeResponse's response.answerCorrect is a string; "
+            "Cognito takes a boolean there",
+        ),
+    ],
+    ids=["PreSignUp", "CustomMessage", "Verify"],
+)
+def test_a_response_field_of_the_wrong_type_is_named_in_the_errors_detail(
+    emu: Emulator,
+    source: str,
+    response: dict[str, Any],
+    call: Callable[[Emulator], CallRecord],
+    detail: str,
+) -> None:
+    # Cognito's message names neither trigger nor field: the harness's detail does.
+    recorder.SCRIPT[source] = response
+
+    record = call(emu)
+
+    assert error_of(record) == UNRECOGNIZABLE
+    assert record.error is not None
+    assert record.error.detail == detail
+
+
 def test_custom_message_without_the_code_parameter_is_an_invalid_lambda_response(
     emu: Emulator,
 ) -> None:
@@ -400,3 +437,33 @@ def test_handler_missing_from_its_module_is_handler_not_found(
     code, message = error_of(initiate(emu))
     assert code == "UnexpectedLambdaException"
     assert message == "PreAuthentication invocation failed due to error Runtime.HandlerNotFound."
+
+
+@pytest.mark.parametrize(
+    ("answer", "named"),
+    [
+        ({"challengeName": "CUSTOM_SRP_CHALLENGE"}, "has challengeName 'CUSTOM_SRP_CHALLENGE'"),
+        ({"challengeName": "PASSWORD_VERIFIER"}, "PASSWORD_VERIFIER only right after SRP_A"),
+        ({}, "has no challengeName and neither issueTokens nor failAuthentication true"),
+    ],
+)
+def test_an_unknown_challenge_name_from_define_names_the_trigger_and_the_field(
+    emu: Emulator, answer: dict[str, Any], named: str
+) -> None:
+    # Cognito's answer is its generic one (no AWS page names another); the report adds which
+    # trigger answered what, in which field.
+    recorder.SCRIPT["DefineAuthChallenge"] = {"issueTokens": False, **answer}
+
+    record = initiate(emu, flow="CUSTOM_AUTH", auth={"USERNAME": "alice"})
+
+    assert error_of(record) == UNRECOGNIZABLE
+    assert record.error is not None
+    assert record.error.detail is not None
+    assert record.error.detail.startswith("DefineAuthChallenge's response ")
+    assert named in record.error.detail
+    assert "Cognito accepts CUSTOM_CHALLENGE" in record.error.detail
+    assert record.outcome["detail"] == record.error.detail
+    assert record.error.to_dict() == dict(zip(("code", "message"), UNRECOGNIZABLE, strict=True))
+    text = report_text(emu)
+    assert "(DefineAuthChallenge's response " in text  # the table and the markdown
+    assert '"detail": "DefineAuthChallenge' in text  # the JSON

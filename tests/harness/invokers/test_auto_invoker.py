@@ -100,7 +100,7 @@ def test_local_layers_are_on_node_path_later_first_then_the_function(tmp_path: P
     function = stack.functions["Fn"]  # the layer given by ARN is not local: not on the path
 
     build = tmp_path / ".aws-sam" / "build"
-    folders = NodeRuntime().environment(function, build)["NODE_PATH"].split(":")
+    folders = NodeRuntime().environment(function, build / "Fn")["NODE_PATH"].split(":")
 
     assert folders == [
         # Later has a BuildMethod: sam build's output is used.

@@ -114,10 +114,19 @@ def test_replay_with_client_option_and_computed_secret_hash(template: Path, tmp_
     assert "SECRET_HASH" not in json.dumps(report["calls"][0].get("request", {}))
 
 
-def test_the_plugins_client_computes_the_secret_hash(template: Path) -> None:
+def test_the_plugins_boto3_client_sends_no_secret_hash_of_its_own(template: Path) -> None:
+    """boto3 computes no SECRET_HASH: against AWS the app's code adds it, so here too."""
     with CognitoPool(load_stack(template), client="ServerClient") as pool:
         pool.add_user("alice", password=PASSWORD)
-        answer = pool.client.admin_initiate_auth(**admin_auth(pool.client_id))
+        client = pool.client
+        with pytest.raises(client.exceptions.NotAuthorizedException) as refused:
+            client.admin_initiate_auth(**admin_auth(pool.client_id))
+        assert refused.value.response["Error"]["Message"] == (
+            f"Client {pool.client_id} is configured with secret but SECRET_HASH was not received"
+        )
+        secret_hash = pool.emulator.secret_hash("alice")
+        assert secret_hash
+        answer = client.admin_initiate_auth(**admin_auth(pool.client_id, SECRET_HASH=secret_hash))
         assert "AccessToken" in answer["AuthenticationResult"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,10 @@ def test_project_template_wires_its_triggers_to_the_pool(project: Stack) -> None
         "CustomEmailSender": "CustomSenderFunction",
         "CustomSMSSender": "CustomSenderFunction",
     }
-    assert pool.properties["LambdaConfig"]["KMSKeyID"] == (
-        "arn:aws:kms:us-east-1:123456789012:key/harness-SenderKey"
+    # [D] AWS::KMS::Key Arn: arn:<partition>:kms:<region>:<account>:key/<key id, a UUID>
+    assert re.fullmatch(
+        r"arn:aws:kms:us-east-1:123456789012:key/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
+        pool.properties["LambdaConfig"]["KMSKeyID"],
     )
     assert set(project.functions) == set(pool.triggers.values())
     assert (
@@ -345,7 +348,7 @@ def test_raw_lambda_config_with_getatt_ref_sub_and_pre_token_v2(tmp_path: Path) 
         "LambdaArn": "arn:aws:lambda:us-east-1:123456789012:function:harness-Token",
         "LambdaVersion": "V2_0",
     }
-    assert config["KMSKeyID"] == "arn:aws:kms:us-east-1:123456789012:key/harness-Key"
+    assert re.fullmatch(r"arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]{36}", config["KMSKeyID"])
     with mock_aws():
         idp = boto3.client("cognito-idp", region_name="us-east-1")
         created = idp.create_user_pool(**pool.create_user_pool_kwargs())["UserPool"]
