@@ -16,6 +16,7 @@ from harness.cognito.refusals import attribute_refusal, refusal
 from harness.emulator.context import CallContext
 from harness.emulator.flows.signin import BAD_CREDENTIALS, pre_authentication, signed_in
 from harness.emulator.schema import pool_schema, undeclared
+from harness.emulator.users import username_for
 
 #: [D] user-pool-lambda-migrate-user, finalUserStatus; without one, the status is the setting
 #: ``migration_default_final_status`` (the page's texts disagree: see its reason).
@@ -163,9 +164,13 @@ def create_migrated_user(
     source = ctx.settings.migration_pre_signup_source
     if source is not None:
         ctx.run_trigger(source, username, attributes=dict(attributes))
+    kept = {k: v for k, v in attributes.items() if k not in ("sub", "username")}
+    # In a pool whose UsernameAttributes are email or phone_number the typed name is that
+    # attribute and the migrated user gets a generated username, as every user there does
+    # ([D] AdminCreateUser API reference, Username; user-pool-settings-attributes).
     return ctx.create_user(
-        username,
+        username_for(ctx.pool_spec, username, kept),
         password=password if status == "CONFIRMED" else None,
         status=status,
-        attributes={k: v for k, v in attributes.items() if k not in ("sub", "username")},
+        attributes=kept,
     )

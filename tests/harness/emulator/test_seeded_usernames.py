@@ -17,7 +17,14 @@ from harness.replay.model import Replay, ReplayError
 from harness.replay.runner import run_replay
 from harness.stack import Stack
 from tests.harness.emulator.test_documented_fidelity import client_of, sign_in, with_pool
-from tests.support.emulator import PASSWORD, MakeEmulator, claims, one_event, recording_stack
+from tests.support.emulator import (
+    PASSWORD,
+    MakeEmulator,
+    claims,
+    one_event,
+    recorder,
+    recording_stack,
+)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +118,25 @@ def test_a_replay_setup_user_that_is_no_email_in_an_email_pool_is_refused(
 ) -> None:
     with pytest.raises(ReplayError, match=r"user 'zed' cannot be created: Username should be an"):
         run_replay(_replay(tmp_path, "zed"), email_pool())
+
+
+def test_a_migrated_user_in_an_email_pool_gets_a_generated_username(
+    make_emulator: MakeEmulator,
+) -> None:
+    # Found on a public stack (ES-module UserMigration): the typed email stayed the username
+    # while the tokens said a UUID.
+    recorder.SCRIPT["UserMigration"] = {
+        "userAttributes": {"email": "bob@example.com", "email_verified": "true"},
+        "finalUserStatus": "CONFIRMED",
+    }
+    emu = make_emulator(with_pool(recording_stack(), UsernameAttributes=["email"]))
+    result = sign_in(emu, "bob@example.com")
+
+    got = client_of(emu).admin_get_user(UserPoolId=emu.user_pool_id, Username="bob@example.com")
+    values = {a["Name"]: a["Value"] for a in got["UserAttributes"]}
+    token = claims(result["AuthenticationResult"]["IdToken"])
+    assert is_generated(got["Username"])
+    assert got["Username"] == values["sub"] == token["sub"] == token["cognito:username"]
+    assert values["email"] == "bob@example.com"
+    # The trigger was asked about the name the user typed.
+    assert one_event("UserMigration_Authentication")["userName"] == "bob@example.com"
