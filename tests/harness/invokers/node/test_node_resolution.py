@@ -32,6 +32,9 @@ from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
+# One ES-module project ("type": "module" in its package.json, a package in its node_modules)
+# with three functions: two probes of where lookups end, and a trigger bundled to CommonJS by
+# esbuild. One sam build serves every test of the module.
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
@@ -44,6 +47,20 @@ Resources:
   EsModuleFunction:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: esm/}
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: !Ref Pool}
+  PreSignUpFunction:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties: {EntryPoints: [src/presignup.mjs]}
+    Properties:
+      CodeUri: ./
+      Handler: presignup.handler
+      Events: {Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}}
 """
 # Each handler answers where its package lookups ended: a path, or the error code.
 CJS = """\
@@ -60,10 +77,21 @@ export const handler = async () => ({
 """
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A Node project whose root node_modules holds a package its functions do not bundle."""
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ES-module project, its root node_modules holding a package no function bundles."""
+    tmp_path = tmp_path_factory.mktemp("esm-project")
     (tmp_path / "template.yaml").write_text(TEMPLATE)
+    (tmp_path / "package.json").write_text(
+        '{"name": "app", "version": "1.0.0", "private": true, "type": "module"}'
+    )
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "presignup.mjs").write_text(
+        "export const handler = async (event) => {\n"
+        "  event.response.autoConfirmUser = true;\n"
+        "  return event;\n"
+        "};\n"
+    )
     leaky = tmp_path / "node_modules" / "leaky"
     leaky.mkdir(parents=True)
     (leaky / "package.json").write_text('{"name": "leaky", "version": "1.0.0", "main": "index.js"}')
@@ -101,26 +129,6 @@ def test_import_does_not_reach_the_projects_node_modules(project: Path) -> None:
     }
 
 
-ESM_PROJECT = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Pool:
-    Type: AWS::Cognito::UserPool
-  Client:
-    Type: AWS::Cognito::UserPoolClient
-    Properties: {UserPoolId: !Ref Pool}
-  PreSignUpFunction:
-    Type: AWS::Serverless::Function
-    Metadata:
-      BuildMethod: esbuild
-      BuildProperties: {EntryPoints: [src/presignup.mjs]}
-    Properties:
-      CodeUri: ./
-      Handler: presignup.handler
-      Runtime: nodejs20.x
-      Events: {Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}}
-"""
 INLINE = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -176,19 +184,8 @@ def _signs_up_confirmed(pool: CognitoPool) -> bool:
     return bool(record.response["UserConfirmed"])
 
 
-def test_a_commonjs_bundle_runs_in_an_es_module_project(tmp_path: Path) -> None:
-    (tmp_path / "template.yaml").write_text(ESM_PROJECT)
-    (tmp_path / "package.json").write_text(
-        '{"name": "app", "version": "1.0.0", "private": true, "type": "module"}'
-    )
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "presignup.mjs").write_text(
-        "export const handler = async (event) => {\n"
-        "  event.response.autoConfirmUser = true;\n"
-        "  return event;\n"
-        "};\n"
-    )
-    with CognitoPool(tmp_path / "template.yaml") as pool:
+def test_a_commonjs_bundle_runs_in_an_es_module_project(project: Path) -> None:
+    with CognitoPool(project / "template.yaml") as pool:
         assert _signs_up_confirmed(pool)
 
 

@@ -18,9 +18,18 @@ pytestmark = pytest.mark.slow
 
 SDK_V2 = "aws-sdk@2.1692.0"
 
+# Two pools, each confirming invited users with one function: CommonJS and ES module, both
+# loading v2 from a local layer. One sam build.
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Handler: index.handler
+    Runtime: nodejs20.x
+    Timeout: 10
+    Layers: [!Ref SdkV2]
+    Environment: {Variables: {INVITES: !Ref Invites}}
 Resources:
   Invites:
     Type: AWS::DynamoDB::Table
@@ -31,22 +40,28 @@ Resources:
   SdkV2:
     Type: AWS::Serverless::LayerVersion
     Properties: {ContentUri: layer/}
-  PreSignUpFunction:
+  cjsFunction:
     Type: AWS::Serverless::Function
     Properties:
-      CodeUri: FOLDER/
-      Handler: index.handler
-      Runtime: nodejs20.x
-      Timeout: 10
-      Layers: [!Ref SdkV2]
-      Environment: {Variables: {INVITES: !Ref Invites}}
-      Events: {Trigger: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}}
-  Pool:
+      CodeUri: cjs/
+      Events: {Trigger: {Type: Cognito, Properties: {UserPool: !Ref cjsPool, Trigger: PreSignUp}}}
+  esmFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: esm/
+      Events: {Trigger: {Type: Cognito, Properties: {UserPool: !Ref esmPool, Trigger: PreSignUp}}}
+  cjsPool:
     Type: AWS::Cognito::UserPool
     Properties: {UsernameAttributes: [email]}
-  Client:
+  cjsClient:
     Type: AWS::Cognito::UserPoolClient
-    Properties: {UserPoolId: !Ref Pool}
+    Properties: {UserPoolId: !Ref cjsPool}
+  esmPool:
+    Type: AWS::Cognito::UserPool
+    Properties: {UsernameAttributes: [email]}
+  esmClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: !Ref esmPool}
 """
 # Confirms the invited: the invitation is read from the table with v2's DynamoDB client.
 CJS = """\
@@ -87,14 +102,14 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "cjs" / "index.js").write_text(CJS)
     (root / "esm").mkdir()
     (root / "esm" / "index.mjs").write_text(ESM)
+    (root / "template.yaml").write_text(TEMPLATE)
     return root
 
 
 @pytest.mark.parametrize("folder", ["cjs", "esm"])
 def test_sdk_v2_reaches_the_emulated_aws(project: Path, folder: str) -> None:
-    template = project / f"{folder}.yaml"
-    template.write_text(TEMPLATE.replace("FOLDER", folder))
-    with CognitoPool(template) as pool:
+    template = project / "template.yaml"
+    with CognitoPool(template, pool=f"{folder}Pool", client=f"{folder}Client") as pool:
         pool.put_items("Invites", [{"email": "ana@example.com"}])
         invited = pool.call(
             "SignUp", ClientId=pool.client_id, Username="ana@example.com", Password="Passw0rd!v2"
